@@ -1,0 +1,4 @@
+//! tenant-kit: the facade crate.
+pub use tenant_i18n as i18n;
+pub use tenant_model as model;
+pub use tenant_policy as policy;

@@ -1,0 +1,2 @@
+//! `tenantctl`.
+fn main() {}

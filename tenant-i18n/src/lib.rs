@@ -1,0 +1,1 @@
+//! Localized messages for tenant-kit (work in progress).

@@ -1,0 +1,1 @@
+//! Typed tenant documents.

@@ -1,0 +1,1 @@
+//! Access control for tenant-kit (work in progress).
