@@ -1,1 +1,113 @@
-//! Typed tenant documents.
+//! Typed multi-tenant configuration documents: parse a tenant's document from
+//! JSON, YAML or TOML, get every problem at once with the path of the field,
+//! and export JSON Schemas for editors and other languages.
+//!
+//! ```
+//! use tenant_model::{Format, Tenant, parse};
+//!
+//! let yaml = r#"
+//! schema_version: 1
+//! id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+//! slug: acme-music
+//! display_name: "Acme Music \"Studios\""
+//! tier: professional
+//! status: active
+//! locale: fr-FR
+//! time_zone: Europe/Paris
+//! data_residency: { region: eu-west-1 }
+//! contacts:
+//!   - { name: Claire Martin, email: claire@acme.example, role: owner }
+//! isolation:
+//!   mode: schema
+//!   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
+//!   cache: { key_prefix: "acme-music:", acl_user: acme-music }
+//! "#;
+//! let tenant: Tenant = parse(yaml, Format::Yaml)?;
+//! assert_eq!(tenant.slug.as_str(), "acme-music");
+//! assert_eq!(tenant.time_zone.tz(), chrono_tz::Europe::Paris);
+//!
+//! // Every problem is reported at once, with the field's path and position.
+//! let broken = yaml.replace("acme-music\n", "Acme Music\n").replace("Europe/Paris", "Mars/Olympus");
+//! let problems = parse::<Tenant>(&broken, Format::Yaml).unwrap_err();
+//! let pointers: Vec<&str> = problems.iter().map(|p| p.pointer()).collect();
+//! assert_eq!(pointers, ["/slug", "/time_zone"]);
+//! assert_eq!(problems.iter().next().unwrap().line(), Some(4));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Documents: [`Tenant`] (with its sections [`IsolationPolicy`],
+//! [`AccessControl`], [`QuotaOverrides`], [`MonitoringConfig`],
+//! [`SlackConfig`]), [`ComplianceRules`] and [`PlatformConfig`]. Unknown
+//! fields are errors; every document carries `schema_version`. Secrets are
+//! [`Secret`]s: redacted in Debug, Display and serialization.
+//!
+//! This crate does no I/O: it takes text and returns values.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod access;
+mod compliance;
+mod error;
+mod isolation;
+mod locate;
+mod monitoring;
+mod parse;
+mod platform;
+mod quotas;
+mod rules;
+mod schema;
+mod secret;
+mod slack;
+mod tenant;
+mod text;
+mod version;
+
+pub use crate::access::{
+    AccessControl, Binding, Classification, Conditions, CrossTenantGrant, Deny, Grantee, Role,
+    Subject, SubjectKind, TimeWindow, Weekday,
+};
+pub use crate::compliance::{
+    Applicability, Check, ComplianceRule, ComplianceRules, FindingSeverity, Framework,
+};
+pub use crate::error::{Problem, Problems};
+pub use crate::isolation::{
+    CacheIsolation, DatabaseIsolation, Encryption, IsolationMode, IsolationPolicy, NetworkIsolation,
+};
+pub use crate::monitoring::{
+    AlertRule, Dashboard, MaintenanceWindow, MonitoringConfig, OneOffWindow, Panel, PanelKind,
+    PanelQuery, RecordingRule, Route, RouteTime, Routing, Severity, Sli, Slo,
+};
+pub use crate::parse::{Document, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse};
+pub use crate::platform::{
+    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, Switches,
+};
+pub use crate::quotas::{
+    Autoscaling, AutoscalingOverrides, MetricsLimits, MetricsOverrides, QuotaLimits,
+    QuotaOverrides, TierPresets,
+};
+pub use crate::rules::{SetProblem, check_against_platform, check_tenant_set};
+pub use crate::schema::{SchemaFile, schemas};
+pub use crate::secret::{REDACTED, Secret};
+pub use crate::slack::{SlackConfig, SlackReceiver, SlackTemplate};
+pub use crate::tenant::{
+    AuditSettings, Contact, ContactRole, DataProtection, DataResidency, Tenant, TenantStatus, Tier,
+};
+pub use crate::text::{
+    AlertName, Cidr, ClockTime, Date, InvalidValue, KeyPrefix, LabelName, Locale, MetricName, Name,
+    Permission, Pointer, PromDuration, SlackChannel, Slug, SqlIdentifier, TenantId, TimeZone,
+    Timestamp,
+};
+pub use crate::version::{CURRENT_SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS};
+
+/// Positions of fields in source text, for problems found after parsing
+/// (such as [`check_tenant_set`]'s).
+pub fn locate(text: &str, format: Format, pointer: &str) -> (usize, usize) {
+    locate::SourceMap::build(text, format).position(pointer)
+}
+
+/// Places problems found after parsing at their line and column in `text`
+/// and puts them in document order.
+pub fn place(problems: Vec<Problem>, text: &str, format: Format) -> Vec<Problem> {
+    parse::finish(problems, text, format).into_vec()
+}

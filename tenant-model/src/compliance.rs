@@ -1,0 +1,152 @@
+//! Compliance rules (`compliance_rules`): platform-wide controls (GDPR,
+//! SOC 2) and what each checks in a tenant document.
+//!
+//! The checks are a closed set of typed tests, so every rule can be evaluated
+//! without a rule language and explained precisely; `tenant-policy` runs them.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::isolation::IsolationMode;
+use crate::tenant::{ContactRole, TenantStatus, Tier};
+use crate::text::{Name, Pointer};
+
+/// The platform's compliance controls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "ComplianceRules")]
+pub struct ComplianceRules {
+    /// Version of this document's schema.
+    pub schema_version: u32,
+    /// The controls.
+    #[validate(
+        length(min = 1, max = 500, message = "must list 1 to 500 rules"),
+        nested
+    )]
+    pub rules: Vec<ComplianceRule>,
+}
+
+/// One control and how it is checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceRule {
+    /// Identifier, unique in the document, e.g. `gdpr-art-44-residency`.
+    pub id: Name,
+    /// Framework the control belongs to.
+    pub framework: Framework,
+    /// The framework's reference, e.g. `Art. 44` or `CC6.1`.
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters long"))]
+    pub reference: String,
+    /// Short title; any text.
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters long"))]
+    pub title: String,
+    /// How bad a failure is.
+    pub severity: FindingSeverity,
+    /// Which tenants the rule applies to; all when absent.
+    #[serde(default, skip_serializing_if = "Applicability::is_everyone")]
+    #[validate(nested)]
+    pub applies_to: Applicability,
+    /// What is checked.
+    pub check: Check,
+    /// Where in the tenant document the evidence is.
+    pub evidence: Pointer,
+    /// What to do when the check fails; any text.
+    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters long"))]
+    pub remediation: String,
+}
+
+/// A compliance framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Framework {
+    /// EU General Data Protection Regulation.
+    Gdpr,
+    /// AICPA SOC 2.
+    Soc2,
+}
+
+/// Severity of a failed control.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSeverity {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// Which tenants a rule applies to; every list that is given must match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Applicability {
+    /// Only tenants whose home region is in one of these jurisdictions
+    /// (see the platform's regions), e.g. `eu`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jurisdictions: Vec<Name>,
+    /// Only these tiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<Tier>,
+    /// Only tenants with these statuses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<TenantStatus>,
+}
+
+impl Applicability {
+    /// Whether the rule applies to every tenant.
+    pub fn is_everyone(&self) -> bool {
+        *self == Applicability::default()
+    }
+}
+
+/// What a rule checks in a tenant document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Check {
+    /// The home region and every replica region are among these.
+    RegionIn {
+        /// Allowed regions.
+        regions: Vec<Name>,
+    },
+    /// Personal data is kept at most this many days.
+    RetentionAtMost {
+        /// Most days.
+        days: u32,
+    },
+    /// A contact with this role is listed.
+    ContactPresent {
+        /// The role.
+        role: ContactRole,
+    },
+    /// Data is erased when the tenant leaves.
+    ErasureOnOffboarding,
+    /// Audit logging is on.
+    AuditLoggingEnabled,
+    /// Every binding to one of these roles (or a role inheriting them)
+    /// requires multi-factor authentication.
+    MfaForRoles {
+        /// Role names.
+        roles: Vec<Name>,
+    },
+    /// Data is encrypted at rest.
+    EncryptionAtRest,
+    /// Bindings were reviewed at most this many days ago.
+    AccessReviewWithin {
+        /// Most days since the last review.
+        days: u32,
+    },
+    /// No binding to a role holding `*:*` lacks an expiry.
+    NoWildcardBindingWithoutExpiry,
+    /// The isolation mode is at least this.
+    IsolationAtLeast {
+        /// Weakest accepted mode.
+        mode: IsolationMode,
+    },
+}

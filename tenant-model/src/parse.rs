@@ -1,0 +1,462 @@
+//! Reading documents: text in JSON, YAML or TOML to a checked, typed value,
+//! with every problem reported at once.
+//!
+//! The pipeline is the same for every format and document kind:
+//!
+//! 1. the text is parsed into a JSON value (syntax errors stop here, with
+//!    the parser's line and column);
+//! 2. `schema_version` is checked and older versions are migrated forward;
+//! 3. the value is deserialized into the typed document. A problem does not
+//!    stop this step: an unknown field is removed, a value that breaks its
+//!    type's rule is replaced by a placeholder that passes it, and the
+//!    deserialization is tried again, so one run reports all of them;
+//! 4. field rules (`validator`) and the cross-field rules of the document run
+//!    on the typed value; problems under a replaced value are dropped, as
+//!    they are consequences of the first one;
+//! 5. every problem gets the line and column of its field.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::{Problem, Problems, join, push_segment};
+use crate::locate::{SourceMap, line_column};
+use crate::text::placeholder_for;
+use crate::version;
+
+/// The formats documents are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// JSON.
+    Json,
+    /// YAML 1.2 (one document per file).
+    Yaml,
+    /// TOML 1.0.
+    Toml,
+}
+
+impl Format {
+    /// The format a file name's extension names: `.json`, `.yaml`, `.yml`, `.toml`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// Largest document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most problems reported for one document; the rest are summarized.
+pub const MAX_PROBLEMS: usize = 200;
+
+/// A kind of document tenant-kit reads.
+pub trait Document: DeserializeOwned + Validate + Sized {
+    /// The document's kind, as in the schema file names, e.g. `tenant_base`.
+    const KIND: &'static str;
+
+    /// The rules between fields that field types and `validator` cannot say.
+    fn check_rules(&self, problems: &mut Vec<Problem>);
+}
+
+/// Parses, migrates and checks a document.
+///
+/// On failure, every problem found is returned, in document order, each with
+/// the JSON pointer of its field and, where the format gives them, line and
+/// column.
+pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
+    let mut problems = Vec::new();
+    let document = parse_value(text, format)
+        .and_then(|value| version::migrate(D::KIND, value))
+        .map_err(|p| vec![p])
+        .and_then(|value| Ok(typed::<D>(value, &mut problems)));
+    let document = match document {
+        Ok(document) => document,
+        Err(early) => {
+            problems = early;
+            None
+        }
+    };
+    if problems.is_empty()
+        && let Some(document) = document
+    {
+        return Ok(document);
+    }
+    Err(finish(problems, text, format))
+}
+
+/// Places problems at their line and column, orders and bounds them.
+pub(crate) fn finish(mut problems: Vec<Problem>, text: &str, format: Format) -> Problems {
+    let map = SourceMap::build(text, format);
+    problems = problems
+        .into_iter()
+        .map(|p| {
+            if p.line().is_some() {
+                p
+            } else {
+                let (line, column) = map.position(p.pointer());
+                p.at(line, column)
+            }
+        })
+        .collect();
+    problems.sort();
+    problems.dedup();
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem::new("", format!("{more} more problems not shown")));
+    }
+    Problems::new(problems)
+}
+
+/// Parses text into a JSON value; a syntax error is one problem with a position.
+pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(Problem::new(
+            "",
+            format!(
+                "document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes",
+                text.len()
+            ),
+        )
+        .at(1, 1));
+    }
+    match format {
+        Format::Json => serde_json::from_str::<Value>(text).map_err(|e| {
+            let message = strip_position(&e.to_string());
+            Problem::new("", format!("invalid JSON: {message}"))
+                .at(e.line().max(1), e.column().max(1))
+        }),
+        Format::Yaml => {
+            let mut options = serde_saphyr::Options::default();
+            options.with_snippet = false;
+            match serde_saphyr::from_str_with_options::<Value>(text, options) {
+                Ok(Value::Null) if text.trim().is_empty() => {
+                    Err(Problem::new("", "document is empty").at(1, 1))
+                }
+                Ok(value) => Ok(value),
+                Err(e) => {
+                    let (line, column) = e
+                        .location()
+                        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+                    let message = strip_position(&e.to_string());
+                    Err(Problem::new("", format!("invalid YAML: {message}"))
+                        .at(line.max(1), column.max(1)))
+                }
+            }
+        }
+        Format::Toml => match toml::from_str::<toml::Table>(text) {
+            Ok(table) => Ok(toml_to_json(toml::Value::Table(table))),
+            Err(e) => {
+                let (line, column) = e
+                    .span()
+                    .map_or((1, 1), |span| line_column(text, span.start));
+                let message = e.message().trim().to_owned();
+                Err(Problem::new("", format!("invalid TOML: {message}")).at(line, column))
+            }
+        },
+    }
+}
+
+/// Removes a trailing " at line N column M" that some parsers add: the
+/// position is reported separately.
+fn strip_position(message: &str) -> String {
+    let first_line = message.lines().next().unwrap_or(message).trim();
+    match first_line.rfind(" at line ") {
+        Some(cut) => first_line.get(..cut).unwrap_or(first_line).to_owned(),
+        None => first_line.to_owned(),
+    }
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Deserializes `value` into `D`, collecting problems as described in the
+/// module docs; then runs field and cross-field rules.
+fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D> {
+    // Pointers whose value was replaced or removed; problems under them are
+    // consequences and are dropped.
+    let mut replaced: Vec<String> = Vec::new();
+    let mut attempts = 0usize;
+    let document = loop {
+        attempts += 1;
+        if attempts > MAX_PROBLEMS {
+            break None;
+        }
+        let error = match serde_path_to_error::deserialize::<_, D>(&value) {
+            Ok(document) => break Some(document),
+            Err(error) => error,
+        };
+        let pointer = path_to_pointer(error.path());
+        let message = error.inner().to_string();
+        if let Some(field) = between(&message, "unknown field `", "`") {
+            // The path ends at the map; the unknown key is the next segment.
+            let member = if pointer.ends_with(&escape(&field))
+                && value_at(&value, &pointer).is_some()
+                && !parent_has(&value, &pointer, &field)
+            {
+                pointer.clone()
+            } else {
+                join(&pointer, &field)
+            };
+            let parent = parent_of(&member);
+            let known = between(&message, "expected ", "")
+                .map(|rest| format!(", expected {rest}"))
+                .unwrap_or_default();
+            problems.push(Problem::new(
+                &member,
+                format!("unknown field `{field}`{known}"),
+            ));
+            let removed = value_at_mut(&mut value, parent)
+                .and_then(Value::as_object_mut)
+                .and_then(|map| map.remove(&field));
+            if removed.is_none() {
+                break None;
+            }
+        } else if let Some(placeholder) = placeholder_for(&message) {
+            problems.push(Problem::new(&pointer, message));
+            let slot = value_at_mut(&mut value, &pointer);
+            match slot {
+                Some(slot) if *slot != Value::String(placeholder.to_owned()) => {
+                    *slot = Value::String(placeholder.to_owned());
+                    replaced.push(pointer);
+                }
+                _ => break None,
+            }
+        } else if let Some(field) = between(&message, "missing field `", "`") {
+            let member = join(&pointer, &field);
+            if !is_under_any(&member, &replaced) {
+                problems.push(Problem::new(
+                    member,
+                    format!("missing required field `{field}`"),
+                ));
+            }
+            break None;
+        } else {
+            problems.push(Problem::new(&pointer, humanize(&message)));
+            // Remove the bad value if that cannot shift other positions (a
+            // mapping member, not a list element), and go on.
+            let parent = parent_of(&pointer).to_owned();
+            let key = last_segment(&pointer);
+            let removed = value_at_mut(&mut value, &parent)
+                .and_then(Value::as_object_mut)
+                .and_then(|map| map.remove(&key));
+            if pointer.is_empty() || removed.is_none() {
+                break None;
+            }
+            replaced.push(pointer);
+        }
+    };
+    let document = document?;
+    let mut later = Vec::new();
+    if let Err(errors) = document.validate() {
+        validation_problems(&errors, "", &mut later);
+    }
+    document.check_rules(&mut later);
+    problems.extend(
+        later
+            .into_iter()
+            .filter(|p| !is_under_any(p.pointer(), &replaced)),
+    );
+    Some(document)
+}
+
+fn is_under_any(pointer: &str, roots: &[String]) -> bool {
+    roots.iter().any(|root| {
+        pointer == root
+            || pointer
+                .strip_prefix(root.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The text between `start` and the next `end` (or the end when `end` is empty).
+fn between(message: &str, start: &str, end: &str) -> Option<String> {
+    let from = message.find(start)? + start.len();
+    let rest = message.get(from..)?;
+    if end.is_empty() {
+        return Some(rest.to_owned());
+    }
+    let to = rest.find(end)?;
+    rest.get(..to).map(str::to_owned)
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn parent_of(pointer: &str) -> &str {
+    pointer
+        .rfind('/')
+        .and_then(|cut| pointer.get(..cut))
+        .unwrap_or("")
+}
+
+fn last_segment(pointer: &str) -> String {
+    unescape(
+        pointer
+            .rfind('/')
+            .and_then(|cut| pointer.get(cut + 1..))
+            .unwrap_or(""),
+    )
+}
+
+fn parent_has(value: &Value, pointer: &str, field: &str) -> bool {
+    value_at(value, pointer)
+        .and_then(Value::as_object)
+        .is_some_and(|map| map.contains_key(field))
+}
+
+fn value_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    value.pointer(pointer)
+}
+
+fn value_at_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    value.pointer_mut(pointer)
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                push_segment(&mut pointer, key)
+            }
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Rewrites serde's wording into the user's: no Rust type names.
+fn humanize(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a non-negative whole number"),
+        ("expected usize", "expected a non-negative whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f32", "expected a number"),
+        ("expected f64", "expected a number"),
+        ("expected a borrowed string", "expected a string"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+        ("invalid type: map", "invalid type: mapping"),
+        ("invalid type: sequence", "invalid type: list"),
+        ("invalid type: unit value", "invalid type: null"),
+    ];
+    let mut out = message.to_owned();
+    for (from, to) in WORDS {
+        if out.ends_with(from)
+            || out.contains(&format!("{from},"))
+            || out.contains(&format!("{from} "))
+        {
+            out = out.replace(from, to);
+        }
+    }
+    // `expected struct Tenant` names a Rust type.
+    if let Some(cut) = out.find("expected struct ") {
+        out = format!("{}expected a mapping", out.get(..cut).unwrap_or(""));
+    }
+    if let Some(cut) = out.find("expected enum ") {
+        out = format!(
+            "{}expected one of the listed values",
+            out.get(..cut).unwrap_or("")
+        );
+    }
+    out
+}
+
+/// Turns `validator` errors into problems, with pointers built from field names.
+fn validation_problems(errors: &ValidationErrors, pointer: &str, out: &mut Vec<Problem>) {
+    for (field, kind) in errors.errors() {
+        let here = join(pointer, field);
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for error in list {
+                    let mut message = error
+                        .message
+                        .as_deref()
+                        .map_or_else(|| format!("fails the `{}` rule", error.code), str::to_owned);
+                    if let Some(found) = error.params.get("value").filter(|v| v.is_number()) {
+                        message.push_str(&format!(", found `{found}`"));
+                    } else if error.code == "length"
+                        && let Some(found) = error.params.get("value")
+                    {
+                        let count = match found {
+                            Value::Array(items) => Some(items.len()),
+                            Value::Object(map) => Some(map.len()),
+                            Value::String(s) => Some(s.chars().count()),
+                            _ => None,
+                        };
+                        if let Some(count) = count {
+                            message.push_str(&format!(", found {count}"));
+                        }
+                    }
+                    out.push(Problem::new(&here, message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => validation_problems(inner, &here, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    validation_problems(inner, &format!("{here}/{index}"), out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_wording_is_rewritten() {
+        assert_eq!(
+            humanize("invalid type: string \"x\", expected u32"),
+            "invalid type: string \"x\", expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            humanize("invalid type: sequence, expected struct Tenant"),
+            "invalid type: list, expected a mapping"
+        );
+    }
+
+    #[test]
+    fn positions_are_stripped_from_parser_messages() {
+        assert_eq!(
+            strip_position("expected value at line 1 column 2"),
+            "expected value"
+        );
+    }
+}
