@@ -18,6 +18,7 @@ use crate::text::{Name, Pointer};
 #[schemars(title = "ComplianceRules")]
 pub struct ComplianceRules {
     /// Version of this document's schema.
+    #[schemars(extend("enum" = [1]))]
     pub schema_version: u32,
     /// The controls.
     #[validate(

@@ -78,7 +78,9 @@ pub use crate::monitoring::{
     AlertRule, Dashboard, MaintenanceWindow, MonitoringConfig, OneOffWindow, Panel, PanelKind,
     PanelQuery, RecordingRule, Route, RouteTime, Routing, Severity, Sli, Slo,
 };
-pub use crate::parse::{Document, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse};
+pub use crate::parse::{
+    Document, DocumentKind, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse, to_text,
+};
 pub use crate::platform::{
     DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, Switches,
 };

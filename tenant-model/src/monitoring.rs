@@ -158,6 +158,7 @@ pub struct Slo {
         exclusive_max = 100.0,
         message = "must be strictly between 0 and 100"
     ))]
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 100))]
     pub objective: f64,
     /// Period the objective is measured over, e.g. `30d`.
     pub period: PromDuration,

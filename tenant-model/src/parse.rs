@@ -49,6 +49,37 @@ impl Format {
     }
 }
 
+/// The kinds of documents, told apart by their top-level fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    /// A tenant document (`tenant_base`).
+    Tenant,
+    /// The platform configuration.
+    Platform,
+    /// The compliance rules.
+    ComplianceRules,
+}
+
+impl DocumentKind {
+    /// Tells what kind of document `text` is: one with `rules` is the
+    /// compliance rules, one with `regions`, `switches` or `tiers` the
+    /// platform configuration, anything else is read as a tenant (so that
+    /// its problems are reported against the tenant schema).
+    pub fn detect(text: &str, format: Format) -> Result<DocumentKind, Problem> {
+        let value = parse_value(text, format)?;
+        let has = |key: &str| value.get(key).is_some();
+        Ok(if has("slug") {
+            DocumentKind::Tenant
+        } else if has("rules") {
+            DocumentKind::ComplianceRules
+        } else if has("regions") || has("switches") || has("tiers") {
+            DocumentKind::Platform
+        } else {
+            DocumentKind::Tenant
+        })
+    }
+}
+
 /// Largest document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
@@ -90,6 +121,31 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     Err(finish(problems, text, format))
 }
 
+/// Writes a document in `format`. Inline secrets are written as
+/// [`REDACTED`](crate::REDACTED).
+///
+/// YAML is written with quoted scalars rather than block scalars, and with
+/// `yes`, `no`, `on` and `off` quoted, so that YAML 1.1 readers (Go's
+/// YAML, used by Prometheus and Alertmanager) read the same values.
+pub fn to_text<D: serde::Serialize>(document: &D, format: Format) -> Result<String, Problem> {
+    let failed =
+        |e: &dyn std::fmt::Display| Problem::new("", format!("cannot write the document: {e}"));
+    match format {
+        Format::Json => serde_json::to_string_pretty(document)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| failed(&e)),
+        Format::Yaml => {
+            let mut options = serde_saphyr::SerializerOptions::default();
+            options.prefer_block_scalars = false;
+            serde_saphyr::to_string_with_options(document, options).map_err(|e| failed(&e))
+        }
+        Format::Toml => toml::to_string(document).map_err(|e| failed(&e)),
+    }
+}
+
 /// Places problems at their line and column, orders and bounds them.
 pub(crate) fn finish(mut problems: Vec<Problem>, text: &str, format: Format) -> Problems {
     let map = SourceMap::build(text, format);
@@ -106,10 +162,13 @@ pub(crate) fn finish(mut problems: Vec<Problem>, text: &str, format: Format) -> 
         .collect();
     problems.sort();
     problems.dedup();
-    if problems.len() > MAX_PROBLEMS {
-        let more = problems.len() - MAX_PROBLEMS;
+    if problems.len() >= MAX_PROBLEMS {
+        // The parser stops collecting at the limit, so the true count is unknown.
         problems.truncate(MAX_PROBLEMS);
-        problems.push(Problem::new("", format!("{more} more problems not shown")));
+        problems.push(Problem::new(
+            "",
+            format!("too many problems; only the first {MAX_PROBLEMS} are shown"),
+        ));
     }
     Problems::new(problems)
 }
@@ -209,24 +268,15 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
         let pointer = path_to_pointer(error.path());
         let message = error.inner().to_string();
         if let Some(field) = between(&message, "unknown field `", "`") {
-            // The path ends at the map; the unknown key is the next segment.
-            let member = if pointer.ends_with(&escape(&field))
-                && value_at(&value, &pointer).is_some()
-                && !parent_has(&value, &pointer, &field)
-            {
-                pointer.clone()
-            } else {
-                join(&pointer, &field)
-            };
-            let parent = parent_of(&member);
+            // The path ends at the unknown key.
             let known = between(&message, "expected ", "")
                 .map(|rest| format!(", expected {rest}"))
                 .unwrap_or_default();
             problems.push(Problem::new(
-                &member,
+                &pointer,
                 format!("unknown field `{field}`{known}"),
             ));
-            let removed = value_at_mut(&mut value, parent)
+            let removed = value_at_mut(&mut value, parent_of(&pointer))
                 .and_then(Value::as_object_mut)
                 .and_then(|map| map.remove(&field));
             if removed.is_none() {
@@ -253,15 +303,27 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
             break None;
         } else {
             problems.push(Problem::new(&pointer, humanize(&message)));
-            // Remove the bad value if that cannot shift other positions (a
-            // mapping member, not a list element), and go on.
-            let parent = parent_of(&pointer).to_owned();
-            let key = last_segment(&pointer);
-            let removed = value_at_mut(&mut value, &parent)
-                .and_then(Value::as_object_mut)
-                .and_then(|map| map.remove(&key));
-            if pointer.is_empty() || removed.is_none() {
+            if pointer.is_empty() || replaced.contains(&pointer) {
                 break None;
+            }
+            // Put a value of the expected type in place of the bad one, so
+            // that the rest of the document is still checked. When the
+            // expected type has no such value, remove the bad one if that
+            // cannot shift other positions (a mapping member, not a list
+            // element).
+            if let Some(stand_in) = stand_in_for(&message) {
+                match value_at_mut(&mut value, &pointer) {
+                    Some(slot) => *slot = stand_in,
+                    None => break None,
+                }
+            } else {
+                let key = last_segment(&pointer);
+                let removed = value_at_mut(&mut value, parent_of(&pointer))
+                    .and_then(Value::as_object_mut)
+                    .and_then(|map| map.remove(&key));
+                if removed.is_none() {
+                    break None;
+                }
             }
             replaced.push(pointer);
         }
@@ -278,6 +340,27 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
             .filter(|p| !is_under_any(p.pointer(), &replaced)),
     );
     Some(document)
+}
+
+/// A value of the type serde's message says was expected.
+fn stand_in_for(message: &str) -> Option<Value> {
+    if let Some(first) = between(message, "expected one of `", "`") {
+        return Some(Value::String(first));
+    }
+    let expected = between(message, "expected ", "")?;
+    let word = expected.split([',', ' ']).next().unwrap_or("");
+    match word {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" => {
+            Some(Value::from(1))
+        }
+        "f32" | "f64" => Some(Value::from(1.0)),
+        _ if expected.starts_with("a boolean") => Some(Value::Bool(false)),
+        _ if expected.starts_with("a string") || expected.starts_with("a borrowed string") => {
+            Some(Value::String("placeholder".to_owned()))
+        }
+        _ if expected.starts_with("a sequence") => Some(Value::Array(Vec::new())),
+        _ => None,
+    }
 }
 
 fn is_under_any(pointer: &str, roots: &[String]) -> bool {
@@ -300,10 +383,6 @@ fn between(message: &str, start: &str, end: &str) -> Option<String> {
     rest.get(..to).map(str::to_owned)
 }
 
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
@@ -322,16 +401,6 @@ fn last_segment(pointer: &str) -> String {
             .and_then(|cut| pointer.get(cut + 1..))
             .unwrap_or(""),
     )
-}
-
-fn parent_has(value: &Value, pointer: &str, field: &str) -> bool {
-    value_at(value, pointer)
-        .and_then(Value::as_object)
-        .is_some_and(|map| map.contains_key(field))
-}
-
-fn value_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    value.pointer(pointer)
 }
 
 fn value_at_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
@@ -374,6 +443,7 @@ fn humanize(message: &str) -> String {
         ("invalid type: map", "invalid type: mapping"),
         ("invalid type: sequence", "invalid type: list"),
         ("invalid type: unit value", "invalid type: null"),
+        ("expected string or map", "expected a string or a mapping"),
     ];
     let mut out = message.to_owned();
     for (from, to) in WORDS {

@@ -19,6 +19,7 @@ use crate::text::{LabelName, Name, PromDuration};
 #[schemars(title = "PlatformConfig")]
 pub struct PlatformConfig {
     /// Version of this document's schema.
+    #[schemars(extend("enum" = [1]))]
     pub schema_version: u32,
     /// Feature switches.
     #[serde(default)]

@@ -10,7 +10,6 @@ use crate::error::{Problem, join};
 use crate::isolation::IsolationMode;
 use crate::parse::Document;
 use crate::platform::PlatformConfig;
-use crate::secret::Secret;
 use crate::tenant::Tenant;
 use crate::text::Name;
 
@@ -242,8 +241,12 @@ fn tenant_rules(t: &Tenant, problems: &mut Vec<Problem>) {
                 format!("template `{template}` is not defined"),
             ));
         }
-        if let Secret::Inline(_) = &receiver.webhook_url
-            && let Some(url) = receiver.webhook_url.expose_inline()
+        if receiver.webhook_url.is_redacted_placeholder() {
+            problems.push(Problem::new(
+                format!("{base}/webhook_url"),
+                format!("holds `{}` from an earlier serialization: write the URL or a reference such as `{{ env: NAME }}`", crate::secret::REDACTED),
+            ));
+        } else if let Some(url) = receiver.webhook_url.expose_inline()
             && !url.starts_with("https://")
         {
             // The URL is a secret: the message must not quote it.

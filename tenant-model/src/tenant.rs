@@ -19,6 +19,7 @@ use crate::text::{Locale, Name, Slug, TenantId, TimeZone};
 #[schemars(title = "Tenant")]
 pub struct Tenant {
     /// Version of this document's schema; see the migration notes.
+    #[schemars(extend("enum" = [1]))]
     pub schema_version: u32,
     /// Stable identifier; never reused.
     pub id: TenantId,

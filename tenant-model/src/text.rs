@@ -25,6 +25,15 @@ pub struct InvalidValue {
 
 impl InvalidValue {
     fn new(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
+        // A URL in the wrong field may well be a webhook URL or carry
+        // credentials: errors never quote one.
+        if value.contains("://") {
+            return InvalidValue {
+                what,
+                value: "<URL not shown>".to_owned(),
+                reason: reason.into(),
+            };
+        }
         // Hostile input may be huge; the error quotes a bounded prefix of it.
         let value: String = if value.chars().count() > 80 {
             let mut cut: String = value.chars().take(77).collect();

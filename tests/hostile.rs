@@ -1,0 +1,103 @@
+//! Hostile documents: deep nesting, huge sizes, alias bombs and floods of
+//! problems fail cleanly (an error, never a panic, a stack overflow or a hang).
+
+use tenant_kit::model::{self, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, Tenant};
+
+use crate::root;
+
+fn parse(text: &str, format: Format) -> Result<Tenant, model::Problems> {
+    model::parse::<Tenant>(text, format)
+}
+
+#[test]
+fn deep_nesting_is_an_error() {
+    let depth = 100_000;
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let yaml_flow = format!("a: {}{}", "[".repeat(depth), "]".repeat(depth));
+    let yaml_block: String = (0..5_000)
+        .map(|i| format!("{}a:\n", " ".repeat(i)))
+        .collect();
+    let toml = format!("a = {}{}", "[".repeat(depth), "]".repeat(depth));
+    for (format, text) in [
+        (Format::Json, json),
+        (Format::Yaml, yaml_flow),
+        (Format::Yaml, yaml_block),
+        (Format::Toml, toml),
+    ] {
+        let problems = parse(&text, format).unwrap_err();
+        let first = problems.iter().next().unwrap();
+        assert_eq!(problems.len(), 1, "{format:?}: {problems}");
+        assert!(first.line().is_some(), "{format:?}: {first}");
+    }
+}
+
+#[test]
+fn a_ten_megabyte_document_fails_cleanly() {
+    let base = std::fs::read_to_string(root().join("examples/tenants/lofi-labs.yaml")).unwrap();
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let text = base.replace(
+        "display_name: \"Lo-Fi Labs, Inc. <beats & chill>\"",
+        &format!("display_name: \"{huge}\""),
+    );
+    assert!(text.len() > 10 * 1024 * 1024);
+    let problems = parse(&text, Format::Yaml).unwrap_err();
+    let messages: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.pointer(), p.message()))
+        .collect();
+    assert_eq!(
+        messages,
+        ["/display_name: must be 1 to 200 characters long, found 10485760"]
+    );
+    // The quoted value is not echoed back.
+    assert!(problems.to_string().len() < 500);
+
+    let too_big = "#".repeat(MAX_DOCUMENT_BYTES + 1);
+    let problems = parse(&too_big, Format::Yaml).unwrap_err();
+    assert!(problems.to_string().contains("the limit is"), "{problems}");
+}
+
+#[test]
+fn alias_bombs_are_refused() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    let problems = parse(&text, Format::Yaml).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems}");
+    assert!(problems.to_string().contains("invalid YAML"), "{problems}");
+}
+
+#[test]
+fn floods_of_problems_are_bounded() {
+    let base = std::fs::read_to_string(root().join("examples/tenants/lofi-labs.yaml")).unwrap();
+    let mut text = base;
+    for i in 0..5_000 {
+        text.push_str(&format!("unknown_{i}: 1\n"));
+    }
+    let problems = parse(&text, Format::Yaml).unwrap_err();
+    assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+    assert!(
+        problems
+            .iter()
+            .last()
+            .unwrap()
+            .message()
+            .contains("only the first")
+    );
+}
+
+#[test]
+fn not_a_mapping_and_empty_documents() {
+    for (format, text) in [
+        (Format::Yaml, ""),
+        (Format::Yaml, "- a\n- b\n"),
+        (Format::Json, "42"),
+        (Format::Json, ""),
+        (Format::Toml, ""),
+    ] {
+        let problems = parse(text, format).unwrap_err();
+        assert_eq!(problems.len(), 1, "{format:?} {text:?}: {problems}");
+    }
+}
