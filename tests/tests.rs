@@ -1,6 +1,14 @@
 //! Workspace-level tests through the `tenant-kit` facade: one test binary
 //! with a module per area, as ripgrep does.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a failing test should fail loudly"
+)]
+
 mod examples;
 mod hostile;
 mod roundtrip;

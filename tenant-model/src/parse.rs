@@ -105,7 +105,7 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     let document = parse_value(text, format)
         .and_then(|value| version::migrate(D::KIND, value))
         .map_err(|p| vec![p])
-        .and_then(|value| Ok(typed::<D>(value, &mut problems)));
+        .map(|value| typed::<D>(value, &mut problems));
     let document = match document {
         Ok(document) => document,
         Err(early) => {

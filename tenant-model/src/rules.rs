@@ -506,8 +506,8 @@ pub struct SetProblem {
 
 /// Checks the rules across a set of tenants: ids, slugs, PostgreSQL databases,
 /// schemas and roles, Redis ACL users and key prefixes are not shared (a key
-/// prefix may not be a prefix of another's either), and every grant names a
-/// tenant of the set.
+/// prefix may not be a prefix of another's either), and, in a set of two or
+/// more tenants, every cross-tenant grant names a tenant of the set.
 pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
     let mut out = Vec::new();
     let mut first: HashMap<(&str, String), usize> = HashMap::new();
@@ -653,9 +653,10 @@ pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
             }
         }
     }
-    // Grants name tenants of the set.
+    // Grants name tenants of the set. A single tenant checked alone is not
+    // taken as the whole platform, so the rule needs at least two.
     let slugs: BTreeSet<&str> = tenants.iter().map(|t| t.slug.as_str()).collect();
-    for (i, t) in tenants.iter().enumerate() {
+    for (i, t) in tenants.iter().enumerate().filter(|_| tenants.len() > 1) {
         for (g, grant) in t.access_control.cross_tenant_grants.iter().enumerate() {
             if let Grantee::Tenant(slug) = &grant.grantee
                 && !slugs.contains(slug.as_str())

@@ -1,0 +1,124 @@
+//! Quickstart: load the example platform, compliance rules and tenants,
+//! validate them (one by one, as a set, and against the platform) and print
+//! a summary of each tenant.
+//!
+//! Run it with `cargo run --example quickstart`.
+
+use std::path::{Path, PathBuf};
+
+use tenant_kit::model::{
+    self, ComplianceRules, Format, PlatformConfig, Problems, Tenant, check_against_platform,
+    check_tenant_set,
+};
+
+fn read<D: model::Document>(path: &Path) -> Result<D, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    let format = Format::from_path(path).ok_or("not a .json, .yaml, .yml or .toml file")?;
+    model::parse::<D>(&text, format).map_err(|problems: Problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}:{p}", path.display()))
+            .collect();
+        lines.join("\n").into()
+    })
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let platform: PlatformConfig = read(&examples.join("platform.yaml"))?;
+    let rules: ComplianceRules = read(&examples.join("compliance_rules.yaml"))?;
+
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(examples.join("tenants"))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
+    paths.sort();
+    let tenants: Vec<Tenant> = paths.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+
+    // Rules across the set and against the platform.
+    let set: Vec<&Tenant> = tenants.iter().collect();
+    let mut problems: Vec<String> = check_tenant_set(&set)
+        .into_iter()
+        .map(|p| {
+            let slug = tenants.get(p.tenant).map_or("?", |t| t.slug.as_str());
+            format!("{slug}: {}", p.problem)
+        })
+        .collect();
+    for tenant in &tenants {
+        problems.extend(
+            check_against_platform(tenant, &platform)
+                .into_iter()
+                .map(|p| format!("{}: {p}", tenant.slug)),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n").into());
+    }
+
+    println!(
+        "platform: {} regions, minimum isolation `{}`, {} compliance rules",
+        platform.regions.len(),
+        platform.switches.minimum_isolation.as_str(),
+        rules.rules.len()
+    );
+    println!("{} tenants, all valid:\n", tenants.len());
+    for t in &tenants {
+        let quotas = platform.tiers.get(t.tier).with_overrides(&t.quotas);
+        let jurisdiction = platform
+            .jurisdiction_of(&t.data_residency.region)
+            .map_or("?", |j| j.as_str());
+        println!(
+            "{} — {}",
+            t.slug,
+            t.display_name.lines().next().unwrap_or("")
+        );
+        println!(
+            "  tier {}, {:?}, locale {}, time zone {}, region {} ({jurisdiction})",
+            t.tier.as_str(),
+            t.status,
+            t.locale,
+            t.time_zone,
+            t.data_residency.region
+        );
+        println!(
+            "  isolation: {} mode{}, database `{}`, schema `{}`, cache prefix `{}`",
+            t.isolation.mode.as_str(),
+            if t.isolation.strict { " (strict)" } else { "" },
+            t.isolation.database.name,
+            t.isolation.database.schema,
+            t.isolation.cache.key_prefix
+        );
+        let ac = &t.access_control;
+        println!(
+            "  access: {} roles, {} bindings, {} denies, {} cross-tenant grants",
+            ac.roles.len(),
+            ac.bindings.len(),
+            ac.denies.len(),
+            ac.cross_tenant_grants.len()
+        );
+        println!(
+            "  quotas: {} req/min, {} GiB, {} seats, {} series",
+            quotas.api_requests_per_minute,
+            quotas.storage_gb,
+            quotas.seats,
+            quotas.metrics.max_series
+        );
+        let m = &t.monitoring;
+        println!(
+            "  monitoring: {} alert rules, {} SLOs, {} dashboards, {} maintenance windows",
+            m.alert_rules.len(),
+            m.slos.len(),
+            m.dashboards.len(),
+            m.routing.maintenance_windows.len()
+        );
+        for r in &t.slack.receivers {
+            // A secret prints as its reference or as `<redacted>`, never its value.
+            println!(
+                "  slack: {} → {} (webhook {})",
+                r.name, r.channel, r.webhook_url
+            );
+        }
+        println!();
+    }
+    Ok(())
+}

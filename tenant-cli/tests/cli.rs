@@ -1,0 +1,291 @@
+//! `tenantctl` as a user runs it: exit statuses, the exact diagnostics for
+//! every invalid example, JSON output, schemas, and no secret in any output.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a failing test should fail loudly"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn tenantctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+        .args(args)
+        .current_dir(workspace())
+        // The seed's variables change platform checks; keep them out.
+        .env_remove("TENANT_ISOLATION_MODE")
+        .env_remove("MONITORING_ENABLED")
+        .env_remove("SLACK_WEBHOOKS_ENABLED")
+        .env_remove("PROMETHEUS_METRICS")
+        .env_remove("GRAFANA_DASHBOARDS")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn valid_examples_exit_zero_and_print_nothing() {
+    let out = tenantctl(&[
+        "validate",
+        "examples/tenants",
+        "examples/platform.yaml",
+        "examples/compliance_rules.yaml",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("ok: 8 documents (6 tenants, 1 platform, 1 compliance rules)")
+    );
+}
+
+/// Every invalid example prints exactly the lines next to it and exits 1.
+#[test]
+fn invalid_examples_print_their_expected_diagnostics() {
+    let dir = workspace().join("examples/invalid");
+    let mut checked = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for expected in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "expected"))
+    {
+        let stem = expected.file_stem().unwrap().to_string_lossy().into_owned();
+        let target = entries
+            .iter()
+            .find(|p| p.file_stem().is_some_and(|s| s.to_string_lossy() == stem) && *p != expected)
+            .unwrap_or_else(|| panic!("no document next to {}", expected.display()));
+        let relative = target
+            .strip_prefix(workspace())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let out = tenantctl(&["validate", &relative]);
+        assert_eq!(out.status.code(), Some(1), "{relative}");
+        assert_eq!(
+            stdout(&out),
+            std::fs::read_to_string(expected).unwrap(),
+            "{relative}"
+        );
+        checked.push(stem);
+    }
+    // The list: each is reported with its field's path.
+    for required in [
+        "unknown-field",
+        "bad-slug",
+        "dangling-role",
+        "role-cycle",
+        "bad-time-zone",
+        "bad-cidr",
+        "slo-objective-over-100",
+        "duplicate-slug",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == required),
+            "no invalid example `{required}`"
+        );
+    }
+}
+
+#[test]
+fn json_output_has_the_same_diagnostics() {
+    let out = tenantctl(&[
+        "validate",
+        "--format",
+        "json",
+        "examples/invalid/many-problems.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let diagnostics: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = diagnostics.as_array().unwrap();
+    let text = std::fs::read_to_string(workspace().join("examples/invalid/many-problems.expected"))
+        .unwrap();
+    assert_eq!(list.len(), text.lines().count());
+    assert_eq!(list[0]["file"], "examples/invalid/many-problems.yaml");
+    assert_eq!(list[0]["pointer"], "/slug");
+    assert_eq!(list[0]["line"], 4);
+    assert_eq!(list[0]["column"], 1);
+
+    let ok = tenantctl(&[
+        "validate",
+        "--format",
+        "json",
+        "examples/tenants/beatforge.yaml",
+    ]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&ok.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    for args in [
+        &["validate", "examples/does-not-exist.yaml"][..],
+        &["validate", "README.md"][..],
+        &["validate"][..],
+        &[
+            "validate",
+            "examples/platform.yaml",
+            "examples/platform.yaml",
+        ][..],
+        &["frobnicate"][..],
+    ] {
+        let out = tenantctl(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = tenantctl(&["validate", "examples/does-not-exist.yaml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot read `examples/does-not-exist.yaml`")
+    );
+}
+
+#[test]
+fn environment_variables_override_platform_switches() {
+    let run = |value: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+            .args([
+                "validate",
+                "examples/tenants/lofi-labs.yaml",
+                "examples/platform.yaml",
+            ])
+            .current_dir(workspace())
+            .env("TENANT_ISOLATION_MODE", value)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run("row").status.code(), Some(0));
+    let strict = run("strict");
+    assert_eq!(strict.status.code(), Some(1));
+    let text = stdout(&strict);
+    assert!(text.contains("examples/tenants/lofi-labs.yaml:20:3: /isolation/mode: `row` is weaker than the platform's minimum `schema`"), "{text}");
+    let bad = run("paranoid");
+    assert!(
+        stdout(&bad).contains("environment variable `TENANT_ISOLATION_MODE` is `paranoid`"),
+        "{}",
+        stdout(&bad)
+    );
+}
+
+#[test]
+fn no_output_shows_a_webhook_url() {
+    // The secret URL of the example, and an invalid copy with more secrets.
+    let secret = "aCmEoNcAlLsEcReTtOkEn01";
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(workspace().join("examples/tenants/acme-music.yaml")).unwrap();
+    let broken = text
+        .replace(
+            "channel: \"#acme-oncall\"",
+            &format!("channel: https://hooks.slack.com/services/T0/B0/{secret}"),
+        )
+        .replace(
+            "https://hooks.slack.com/services/T0ACME000",
+            "http://hooks.slack.com/services/T0ACME000",
+        )
+        .replace(
+            "send_resolved: true\n      template",
+            &format!("send_resolved: true\n      web_hook: {secret}\n      template"),
+        );
+    let path = dir.path().join("acme.yaml");
+    std::fs::write(&path, broken).unwrap();
+    for args in [
+        vec!["validate".to_owned(), path.display().to_string()],
+        vec![
+            "validate".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+            path.display().to_string(),
+        ],
+        vec!["validate".to_owned(), "examples/tenants".to_owned()],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+            .args(&args)
+            .current_dir(workspace())
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(secret), "{args:?}: {all}");
+        assert!(!all.contains("hooks.slack.com"), "{args:?}: {all}");
+    }
+}
+
+#[test]
+fn schema_writes_and_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("schemas");
+    let out_arg = out_dir.display().to_string();
+    assert_eq!(
+        tenantctl(&["schema", "--out", &out_arg, "--check"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        tenantctl(&["schema", "--out", &out_arg]).status.code(),
+        Some(0)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "access_control.json",
+            "compliance_rules.json",
+            "isolation_policy.json",
+            "monitoring_config.json",
+            "platform.json",
+            "slack_templates.json",
+            "tenant_base.json"
+        ]
+    );
+    assert_eq!(
+        tenantctl(&["schema", "--out", &out_arg, "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // The checked-in schemas are current.
+    assert_eq!(
+        tenantctl(&["schema", "--out", "schemas", "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(out_dir.join("platform.json"), "{}").unwrap();
+    let stale = tenantctl(&["schema", "--out", &out_arg, "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stdout(&stale).contains("platform.json: stale"));
+}

@@ -1,0 +1,179 @@
+# tenant-kit: Deutsch.
+#
+# Übersetzung des Referenzkatalogs `en`.
+
+## Produktnamen
+
+-brand = tenant-kit
+-slack = Slack
+-grafana = Grafana
+
+## Schweregrade und Status
+
+severity-critical = Kritisch
+severity-warning = Warnung
+severity-info = Hinweis
+
+status-firing = Aktiv
+status-resolved = Behoben
+
+## Alarme
+
+alert-firing-summary = [{ $severity }] { $alert } ist aktiv für { $tenant }
+alert-firing-description = { $alert } ist seit dem { DATETIME($since, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } aktiv.
+alert-resolved-summary = [{ status-resolved }] { $alert } ist behoben für { $tenant }
+alert-resolved-description = { $alert } wurde am { DATETIME($resolved_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } behoben (Dauer: { $duration }).
+alerts-firing-count =
+    { $count ->
+        [0] Keine aktiven Alarme
+        [one] { $count } aktiver Alarm
+       *[other] { $count } aktive Alarme
+    }
+
+## Zeitdauern
+
+duration-minutes =
+    { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    }
+duration-hours =
+    { $hours ->
+        [one] { $hours } Stunde
+       *[other] { $hours } Stunden
+    }
+duration-days =
+    { $days ->
+        [one] { $days } Tag
+       *[other] { $days } Tage
+    }
+
+## SLO-Burn-Rate-Alarme
+
+slo-burn-page-summary = { $slo } verbraucht sein Fehlerbudget schnell ({ NUMBER($burn_rate, maximumFractionDigits: 1) }-mal so schnell wie tragbar)
+slo-burn-page-description =
+    Bei diesem Tempo ist das Fehlerbudget von { $slo } für { $tenant } in { $hours ->
+        [one] { $hours } Stunde
+       *[other] { $hours } Stunden
+    } aufgebraucht. Handeln Sie jetzt.
+slo-burn-ticket-summary = { $slo } verbraucht sein Fehlerbudget langsam ({ NUMBER($burn_rate, maximumFractionDigits: 1) }-mal so schnell wie tragbar)
+slo-burn-ticket-description = Das Fehlerbudget von { $slo } für { $tenant } wird schneller verbraucht als geplant. Legen Sie ein Ticket an und untersuchen Sie es während der Geschäftszeiten.
+slo-budget-remaining =
+    { NUMBER($ratio, style: "percent", maximumFractionDigits: 1) } des Fehlerbudgets bleiben { $days ->
+        [one] für den letzten Tag
+       *[other] für die letzten { $days } Tage
+    }
+
+## Kontingente
+
+quota-warning = { $tenant } hat { NUMBER($ratio, style: "percent") } des Kontingents „{ $quota }“ verbraucht ({ $used } von { $limit })
+quota-exceeded = { $tenant } hat das Kontingent „{ $quota }“ überschritten ({ $used } von { $limit }); neue Anfragen können abgelehnt werden
+quota-name-api-requests = API-Anfragen pro Sekunde
+quota-name-storage = Speicher
+quota-name-seats = Arbeitsplätze
+quota-name-active-series = Aktive Zeitreihen
+quota-name-ingestion-rate = Aufnahmerate für Messwerte
+quota-name-rules-per-group = Regeln pro Gruppe
+
+## Compliance-Bericht
+
+compliance-report-title = Compliance-Bericht für { $tenant }
+compliance-report-generated = Erstellt am { DATETIME($generated_at, dateStyle: "full", timeStyle: "short", timeZoneName: "short") }
+compliance-report-summary = { $passed } von { $total } Kontrollen bestanden
+compliance-report-failed =
+    { $failed ->
+        [0] Keine Kontrolle ist fehlgeschlagen.
+        [one] Eine Kontrolle ist fehlgeschlagen.
+       *[other] { $failed } Kontrollen sind fehlgeschlagen.
+    }
+compliance-status-pass = Bestanden
+compliance-status-fail = Nicht bestanden
+compliance-framework-gdpr = DSGVO
+compliance-framework-soc2 = SOC 2
+compliance-remediation-label = So beheben Sie es
+
+## Compliance-Kontrollen
+
+compliance-data-residency = Datenspeicherung in zulässigen Regionen
+    .finding = Die Daten werden in { $region } gespeichert; das ist keine der zulässigen Regionen ({ $allowed }).
+    .remediation = Verschieben Sie die Daten des Mandanten in eine der zulässigen Regionen ({ $allowed }) und passen Sie seinen Speicherort an.
+compliance-retention-limit = Höchstdauer der Aufbewahrung
+    .finding =
+        Die Daten werden { $days ->
+            [one] { $days } Tag
+           *[other] { $days } Tage
+        } lang aufbewahrt, länger als die Grenze von { $limit_days ->
+            [one] { $limit_days } Tag
+           *[other] { $limit_days } Tagen
+        }.
+    .remediation =
+        Verkürzen Sie die Aufbewahrungsdauer auf höchstens { $limit_days ->
+            [one] { $limit_days } Tag
+           *[other] { $limit_days } Tage
+        }.
+compliance-dpo-contact = Datenschutzbeauftragter für Mandanten in der EU
+    .finding = Der Mandant speichert Daten in der EU, nennt aber keinen Datenschutzbeauftragten.
+    .remediation = Fügen Sie dem Mandantendokument einen Kontakt mit der Rolle „dpo“ hinzu.
+compliance-erasure-on-offboarding = Löschung beim Offboarding
+    .finding = Beim Offboarding dieses Mandanten würden seine Daten aufbewahrt statt gelöscht.
+    .remediation = Aktivieren Sie die Datenlöschung beim Offboarding.
+compliance-audit-logging = Audit-Protokollierung
+    .finding = Die Audit-Protokollierung ist ausgeschaltet.
+    .remediation = Schalten Sie die Audit-Protokollierung für den Mandanten ein.
+compliance-mfa-admin = Multi-Faktor-Authentifizierung für Administratorrollen
+    .finding = Die Rolle { $role } gewährt Administratorrechte, ohne Multi-Faktor-Authentifizierung zu verlangen.
+    .remediation = Verlangen Sie Multi-Faktor-Authentifizierung in jeder Zuweisung der Rolle { $role }.
+compliance-encryption-at-rest = Verschlüsselung ruhender Daten
+    .finding = Ruhende Daten sind nicht verschlüsselt.
+    .remediation = Schalten Sie die Verschlüsselung ruhender Daten in der Isolationsrichtlinie ein.
+compliance-access-review = Zugriffsprüfung innerhalb von 90 Tagen
+    .finding =
+        Die letzte Zugriffsprüfung liegt { $days ->
+            [one] { $days } Tag
+           *[other] { $days } Tage
+        } zurück; Prüfungen sind alle { $max_days } Tage fällig.
+    .remediation = Prüfen Sie jede Rollenzuweisung des Mandanten und halten Sie das Datum der Prüfung fest.
+compliance-wildcard-admin-binding = Keine Administrator-Zuweisung mit Platzhalter ohne Ablaufdatum
+    .finding = Die Zuweisung { $binding } gibt { $subject } Administratorrechte mit Platzhalter, die nie ablaufen.
+    .remediation = Schränken Sie die Rechte von { $binding } ein oder geben Sie ihr ein Ablaufdatum.
+
+## Dashboards und Panels
+
+dashboard-tenant-overview = { $tenant }: Mandantenübersicht
+    .description = Datenverkehr, Fehler, Latenz, SLOs und Kontingente von { $tenant }
+dashboard-slo = { $tenant }: Service-Level-Ziele
+    .description = Fehlerbudgets und Verbrauchsraten der SLOs von { $tenant }
+panel-request-rate = Anfragerate
+    .description = Anfragen pro Sekunde, nach Statuscode
+panel-error-ratio = Fehlerquote
+    .description = Anteil der fehlgeschlagenen Anfragen
+panel-latency-p99 = Latenz p99
+    .description = Zeit, in der 99 % der Anfragen beantwortet wurden
+panel-slo-error-budget = SLO-Fehlerbudget
+    .description = Verbleibender Anteil des Fehlerbudgets im SLO-Zeitfenster
+panel-quota-usage = Kontingentnutzung
+    .description = Nutzung jedes Kontingents als Anteil seiner Grenze
+panel-alerts-firing = Aktive Alarme
+    .description = Alarme dieses Mandanten, die gerade aktiv sind
+panel-legend-limit = Grenze
+panel-legend-used = Verbraucht
+
+## Slack-Nachrichten
+
+slack-more-alerts =
+    { $count ->
+        [one] …und { $count } weiterer Alarm
+       *[other] …und { $count } weitere Alarme
+    }
+slack-button-dashboard = Dashboard öffnen
+slack-button-runbook = Betriebsanleitung
+slack-button-silence = Stummschalten
+slack-field-severity = Schweregrad
+slack-field-status = Zustand
+slack-field-tenant = Mandant
+slack-field-started = Beginn
+slack-footer = Gesendet von { -brand } für { $tenant } · { DATETIME($sent_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }
+slack-maintenance-active = Wartungsfenster läuft bis { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }: Alarme von { $tenant } sind stummgeschaltet.
+slack-maintenance-planned = Wartungsfenster geplant von { DATETIME($starts_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } bis { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }.
+slack-open-in-grafana = In { -grafana } öffnen
+slack-truncated = Diese Nachricht wurde gekürzt, damit sie in die Grenzen von { -slack } passt.
