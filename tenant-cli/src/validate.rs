@@ -51,6 +51,29 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Problems in a tenant's Slack template overrides, placed at the template's
+/// message for that locale; the message names the line and column inside
+/// the Fluent source.
+fn override_problems(tenant: &Tenant) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, template) in tenant.slack.templates.iter().enumerate() {
+        for (locale, source) in &template.messages {
+            for problem in tenant_i18n::check_overrides(locale.langid(), source) {
+                out.push(Problem::new(
+                    format!("/slack/templates/{i}/messages/{locale}"),
+                    format!(
+                        "Fluent line {}, column {}: {}",
+                        problem.line(),
+                        problem.column(),
+                        problem.message()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 struct Source {
     path: PathBuf,
     format: Format,
@@ -163,6 +186,13 @@ pub(crate) fn run(paths: &[PathBuf], format: OutputFormat) -> Result<ExitCode, F
             );
         }
         per_tenant.entry(found.tenant).or_default().push(problem);
+    }
+    // Tenants' Fluent overrides, checked against the shipped catalogs.
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        per_tenant
+            .entry(i)
+            .or_default()
+            .extend(override_problems(tenant));
     }
     if let Some((_, platform)) = platforms.first() {
         for (i, (_, tenant)) in tenants.iter().enumerate() {

@@ -83,6 +83,18 @@ pub enum FindingSeverity {
     Critical,
 }
 
+impl FindingSeverity {
+    /// The severity as written in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingSeverity::Low => "low",
+            FindingSeverity::Medium => "medium",
+            FindingSeverity::High => "high",
+            FindingSeverity::Critical => "critical",
+        }
+    }
+}
+
 /// Which tenants a rule applies to; every list that is given must match.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
 #[serde(deny_unknown_fields)]

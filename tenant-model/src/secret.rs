@@ -43,6 +43,11 @@ impl Secret {
         Secret::Inline(SecretString::from(value.into()))
     }
 
+    /// Whether the secret is written in the document itself.
+    pub fn is_inline(&self) -> bool {
+        matches!(self, Secret::Inline(_))
+    }
+
     /// The inline value, for the few outputs that are secrets by nature.
     pub fn expose_inline(&self) -> Option<&str> {
         match self {

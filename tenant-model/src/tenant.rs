@@ -129,6 +129,18 @@ pub enum TenantStatus {
     Offboarding,
 }
 
+impl TenantStatus {
+    /// The status as written in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantStatus::Provisioning => "provisioning",
+            TenantStatus::Active => "active",
+            TenantStatus::Suspended => "suspended",
+            TenantStatus::Offboarding => "offboarding",
+        }
+    }
+}
+
 /// Where the tenant's data lives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +201,19 @@ pub enum ContactRole {
     Security,
     /// Data protection officer (GDPR).
     Dpo,
+}
+
+impl ContactRole {
+    /// The role as written in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactRole::Owner => "owner",
+            ContactRole::Technical => "technical",
+            ContactRole::Billing => "billing",
+            ContactRole::Security => "security",
+            ContactRole::Dpo => "dpo",
+        }
+    }
 }
 
 /// Audit logging of decisions and changes.
