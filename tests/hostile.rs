@@ -101,3 +101,33 @@ fn not_a_mapping_and_empty_documents() {
         assert_eq!(problems.len(), 1, "{format:?} {text:?}: {problems}");
     }
 }
+
+/// YAML is read as YAML 1.2: `no`, `yes`, `on` and `off` are text (a
+/// Norwegian tenant writes `locale: no`), only `true` and `false` are
+/// booleans; a stand-in for a bad value is never reported as a second problem.
+#[test]
+fn yaml_1_2_scalars() {
+    let base = std::fs::read_to_string(root().join("examples/tenants/lofi-labs.yaml")).unwrap();
+    let norwegian = base.replace("locale: en-US", "locale: no").replace(
+        "display_name: \"Lo-Fi Labs, Inc. <beats & chill>\"",
+        "display_name: yes",
+    );
+    let tenant = parse(&norwegian, Format::Yaml).unwrap();
+    assert_eq!(tenant.locale.as_str(), "no");
+    assert_eq!(tenant.display_name, "yes");
+
+    let not_a_bool = base.replace("  enabled: true", "  enabled: on");
+    let problems = parse(&not_a_bool, Format::Yaml).unwrap_err();
+    let messages: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.pointer(), p.message()))
+        .collect();
+    assert_eq!(
+        messages,
+        ["/audit/enabled: invalid type: string \"on\", expected a boolean"]
+    );
+
+    let number = base.replace("locale: en-US", "locale: 42");
+    let problems = parse(&number, Format::Yaml).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems}");
+}

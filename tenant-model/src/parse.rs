@@ -194,6 +194,8 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
         Format::Yaml => {
             let mut options = serde_saphyr::Options::default();
             options.with_snippet = false;
+            // YAML 1.2 booleans only: `no` (Norwegian) and `on` are text.
+            options.strict_booleans = true;
             match serde_saphyr::from_str_with_options::<Value>(text, options) {
                 Ok(Value::Null) if text.trim().is_empty() => {
                     Err(Problem::new("", "document is empty").at(1, 1))
@@ -283,7 +285,11 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
                 break None;
             }
         } else if let Some(placeholder) = placeholder_for(&message) {
-            problems.push(Problem::new(&pointer, message));
+            // A stand-in put there earlier may not pass this type's rule
+            // either; that is no new problem.
+            if !replaced.contains(&pointer) {
+                problems.push(Problem::new(&pointer, message));
+            }
             let slot = value_at_mut(&mut value, &pointer);
             match slot {
                 Some(slot) if *slot != Value::String(placeholder.to_owned()) => {
