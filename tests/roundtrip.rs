@@ -3,7 +3,9 @@
 //! Unicode, quotes, braces, newlines, YAML and template syntax.
 
 use proptest::prelude::*;
-use tenant_kit::model::{self, Format, REDACTED, Secret, Tenant, TenantStatus, Tier};
+use tenant_kit::model::{
+    self, Format, Permission, QuotaOverrides, REDACTED, Secret, Tenant, TenantStatus, Tier,
+};
 
 use crate::{documents_under, root};
 
@@ -74,14 +76,52 @@ fn tricky_text() -> impl Strategy<Value = String> {
     })
 }
 
+fn permission() -> impl Strategy<Value = Permission> {
+    let part = prop_oneof![Just("*".to_owned()), "[a-z][a-z0-9_-]{0,12}"];
+    (part.clone(), part).prop_map(|(r, a)| Permission::new(format!("{r}:{a}")).unwrap())
+}
+
+prop_compose! {
+    fn quota_overrides()(
+        rpm in prop::option::of(1u32..1_000_000),
+        storage in prop::option::of(1u32..100_000),
+        seats in prop::option::of(1u32..100_000),
+        soft in prop::option::of(1u8..=100),
+        series in prop::option::of(1u64..100_000_000),
+        min in prop::option::of(1u32..=10),
+    ) -> QuotaOverrides {
+        let mut q = QuotaOverrides {
+            api_requests_per_minute: rpm,
+            storage_gb: storage,
+            seats,
+            soft_limit_percent: soft,
+            ..QuotaOverrides::default()
+        };
+        q.metrics.max_series = series;
+        q.autoscaling.min_replicas = min;
+        q.autoscaling.max_replicas = min.map(|m| m + 5);
+        q
+    }
+}
+
 prop_compose! {
     fn mutated_tenant()(
         base in prop::sample::select(example_tenants()),
         texts in prop::collection::vec(tricky_text(), 12),
         tier in prop::sample::select(Tier::ALL.to_vec()),
         status in prop::sample::select(vec![TenantStatus::Provisioning, TenantStatus::Active, TenantStatus::Suspended, TenantStatus::Offboarding]),
+        quotas in quota_overrides(),
+        permissions in prop::collection::vec(prop::collection::vec(permission(), 0..6), 4),
+        objective in 0.001f64..99.999,
     ) -> Tenant {
         let mut t = base;
+        t.quotas = quotas;
+        for (role, perms) in t.access_control.roles.iter_mut().zip(permissions) {
+            role.permissions = perms;
+        }
+        for slo in &mut t.monitoring.slos {
+            slo.objective = objective;
+        }
         let mut text = texts.into_iter().cycle();
         let mut next = || text.next().unwrap();
         t.tier = tier;
@@ -144,7 +184,7 @@ fn by_reference(mut t: Tenant) -> Tenant {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn serialize_then_parse_is_the_identity(tenant in mutated_tenant()) {
