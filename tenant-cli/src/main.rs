@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod audit;
+mod compliance;
+mod documents;
 mod files;
 mod schema;
 mod validate;
@@ -33,6 +36,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Evaluate the GDPR and SOC 2 controls against each tenant.
+    ///
+    /// Give the tenants and the platform document (for the jurisdictions of
+    /// regions), and optionally a compliance rules document (the built-in
+    /// default set otherwise). Exit status: 0 when every control passes or
+    /// does not apply, 1 when any fails (or a document is invalid), 2 on usage
+    /// or I/O errors.
+    Compliance {
+        /// Tenant documents, the platform document, and optionally the rules.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Evaluate as of this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Audit trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write the JSON Schemas of every document to a directory.
     Schema {
         /// Directory to write to (created if missing).
@@ -41,6 +67,20 @@ enum Command {
         /// Only check that the directory holds the current schemas; exit 1 if not.
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of a JSON Lines audit trail; exit 1 at the first
+    /// modified, deleted, inserted or reordered event.
+    Verify {
+        /// The audit trail (one event per line).
+        file: PathBuf,
+        /// The hash the trail must end with (kept elsewhere); detects events
+        /// cut off the end.
+        #[arg(long)]
+        head: Option<String>,
     },
 }
 
@@ -57,6 +97,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { paths, format } => validate::run(&paths, format),
+        Command::Compliance { paths, at, format } => compliance::run(&paths, at, format),
+        Command::Audit {
+            command: AuditCommand::Verify { file, head },
+        } => audit::verify(&file, head.as_deref()),
         Command::Schema { out, check } => schema::run(&out, check),
     };
     match result {

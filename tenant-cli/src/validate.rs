@@ -1,236 +1,27 @@
 //! `tenantctl validate`: checks documents one by one, then tenants as a set
 //! and against the platform, and prints every problem with its position.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde::Serialize;
-use tenant_model::{
-    ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, Tenant, check_against_platform,
-    check_tenant_set, parse, place,
-};
-
 use crate::OutputFormat;
-use crate::files::{Fatal, collect, read};
-
-/// One line of output.
-#[derive(Debug, Serialize)]
-struct Diagnostic {
-    file: String,
-    line: Option<usize>,
-    column: Option<usize>,
-    pointer: String,
-    message: String,
-}
-
-impl Diagnostic {
-    fn new(file: &Path, problem: &Problem) -> Self {
-        Diagnostic {
-            file: file.display().to_string(),
-            line: problem.line(),
-            column: problem.column(),
-            pointer: problem.pointer().to_owned(),
-            message: problem.message().to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:", self.file)?;
-        if let (Some(line), Some(column)) = (self.line, self.column) {
-            write!(f, "{line}:{column}:")?;
-        }
-        let pointer = if self.pointer.is_empty() {
-            "/"
-        } else {
-            &self.pointer
-        };
-        write!(f, " {pointer}: {}", self.message)
-    }
-}
-
-/// Problems in a tenant's Slack template overrides, placed at the template's
-/// message for that locale; the message names the line and column inside
-/// the Fluent source.
-fn override_problems(tenant: &Tenant) -> Vec<Problem> {
-    let mut out = Vec::new();
-    for (i, template) in tenant.slack.templates.iter().enumerate() {
-        for (locale, source) in &template.messages {
-            for problem in tenant_i18n::check_overrides(locale.langid(), source) {
-                out.push(Problem::new(
-                    format!("/slack/templates/{i}/messages/{locale}"),
-                    format!(
-                        "Fluent line {}, column {}: {}",
-                        problem.line(),
-                        problem.column(),
-                        problem.message()
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
-struct Source {
-    path: PathBuf,
-    format: Format,
-    text: String,
-}
+use crate::documents::{load, print_diagnostics};
+use crate::files::Fatal;
 
 pub(crate) fn run(paths: &[PathBuf], format: OutputFormat) -> Result<ExitCode, Fatal> {
-    let files = collect(paths)?;
-    if files.is_empty() {
-        return Err(Fatal(
-            "no .json, .yaml, .yml or .toml files found".to_owned(),
-        ));
-    }
-    let mut diagnostics = Vec::new();
-    let mut tenants: Vec<(Source, Tenant)> = Vec::new();
-    let mut platforms: Vec<(Source, PlatformConfig)> = Vec::new();
-    let mut rule_documents = 0usize;
-    for (path, file_format) in files {
-        let text = read(&path)?;
-        let kind = match DocumentKind::detect(&text, file_format) {
-            Ok(kind) => kind,
-            Err(problem) => {
-                diagnostics.push(Diagnostic::new(&path, &problem));
-                continue;
-            }
-        };
-        let source = Source {
-            path,
-            format: file_format,
-            text,
-        };
-        let problems = match kind {
-            DocumentKind::Tenant => match parse::<Tenant>(&source.text, file_format) {
-                Ok(tenant) => {
-                    tenants.push((source, tenant));
-                    continue;
-                }
-                Err(p) => p,
-            },
-            DocumentKind::Platform => match parse::<PlatformConfig>(&source.text, file_format) {
-                Ok(platform) => {
-                    platforms.push((source, platform));
-                    continue;
-                }
-                Err(p) => p,
-            },
-            DocumentKind::ComplianceRules => {
-                match parse::<ComplianceRules>(&source.text, file_format) {
-                    Ok(_) => {
-                        rule_documents += 1;
-                        continue;
-                    }
-                    Err(p) => p,
-                }
-            }
-        };
-        diagnostics.extend(problems.iter().map(|p| Diagnostic::new(&source.path, p)));
-    }
-
-    // The seed's environment variables override the platform's switches.
-    let environment: BTreeMap<String, String> = tenant_model::ENVIRONMENT_VARIABLES
-        .iter()
-        .filter_map(|name| std::env::var(name).ok().map(|v| ((*name).to_owned(), v)))
-        .collect();
-    if platforms.len() > 1 {
-        let names: Vec<String> = platforms
-            .iter()
-            .map(|(s, _)| s.path.display().to_string())
-            .collect();
-        return Err(Fatal(format!(
-            "more than one platform document given: {}",
-            names.join(", ")
-        )));
-    }
-    for (source, platform) in &mut platforms {
-        match platform.switches.with_environment(&environment) {
-            Ok(switches) => platform.switches = switches,
-            Err(problems) => {
-                diagnostics.extend(problems.iter().map(|p| Diagnostic::new(&source.path, p)))
-            }
-        }
-    }
-
-    // Rules across the set of tenants. The same tenant written twice in
-    // identical form (say, YAML and JSON copies) is one member of the set.
-    let members: Vec<usize> = (0..tenants.len())
-        .filter(|&i| {
-            let this = tenants.get(i).map(|(_, t)| t);
-            !tenants
-                .iter()
-                .take(i)
-                .any(|(_, earlier)| Some(earlier) == this)
-        })
-        .collect();
-    let set: Vec<&Tenant> = members
-        .iter()
-        .filter_map(|&i| tenants.get(i).map(|(_, t)| t))
-        .collect();
-    let mut per_tenant: BTreeMap<usize, Vec<Problem>> = BTreeMap::new();
-    for mut found in check_tenant_set(&set) {
-        found.tenant = members.get(found.tenant).copied().unwrap_or(found.tenant);
-        found.other = members.get(found.other).copied().unwrap_or(found.other);
-        let mut problem = found.problem;
-        if found.other != found.tenant
-            && let Some((other, _)) = tenants.get(found.other)
-        {
-            problem = Problem::new(
-                problem.pointer(),
-                format!("{} (see `{}`)", problem.message(), other.path.display()),
-            );
-        }
-        per_tenant.entry(found.tenant).or_default().push(problem);
-    }
-    // Tenants' Fluent overrides, checked against the shipped catalogs.
-    for (i, (_, tenant)) in tenants.iter().enumerate() {
-        per_tenant
-            .entry(i)
-            .or_default()
-            .extend(override_problems(tenant));
-    }
-    if let Some((_, platform)) = platforms.first() {
-        for (i, (_, tenant)) in tenants.iter().enumerate() {
-            per_tenant
-                .entry(i)
-                .or_default()
-                .extend(check_against_platform(tenant, platform));
-        }
-    }
-    for (i, problems) in per_tenant {
-        if let Some((source, _)) = tenants.get(i) {
-            let placed = place(problems, &source.text, source.format);
-            diagnostics.extend(placed.iter().map(|p| Diagnostic::new(&source.path, p)));
-        }
-    }
-
-    match format {
-        OutputFormat::Text => {
-            for d in &diagnostics {
-                println!("{d}");
-            }
-        }
-        OutputFormat::Json => {
-            let json = serde_json::to_string_pretty(&diagnostics)
-                .map_err(|e| Fatal(format!("cannot encode the diagnostics: {e}")))?;
-            println!("{json}");
-        }
-    }
-    let checked = tenants.len() + platforms.len() + rule_documents;
-    if diagnostics.is_empty() {
+    let loaded = load(paths)?;
+    print_diagnostics(&loaded.diagnostics, format)?;
+    let platforms = usize::from(loaded.platform.is_some());
+    let checked = loaded.tenants.len() + platforms + loaded.rules.len();
+    if loaded.diagnostics.is_empty() {
         eprintln!(
-            "ok: {checked} documents ({} tenants, {} platform, {rule_documents} compliance rules)",
-            tenants.len(),
-            platforms.len()
+            "ok: {checked} documents ({} tenants, {platforms} platform, {} compliance rules)",
+            loaded.tenants.len(),
+            loaded.rules.len()
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} problems", diagnostics.len());
+        eprintln!("{} problems", loaded.diagnostics.len());
         Ok(ExitCode::from(1))
     }
 }

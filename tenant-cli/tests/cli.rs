@@ -289,3 +289,124 @@ fn schema_writes_and_checks() {
     assert_eq!(stale.status.code(), Some(1));
     assert!(stdout(&stale).contains("platform.json: stale"));
 }
+
+#[test]
+fn compliance_reports_failed_controls() {
+    let args = [
+        "compliance",
+        "examples/tenants/acme-music.yaml",
+        "examples/tenants/lofi-labs.yaml",
+        "examples/platform.yaml",
+        "examples/compliance_rules.yaml",
+        "--at",
+        "2026-11-27T12:00:00Z",
+    ];
+    let out = tenantctl(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("acme-music: 9 passed, 0 failed, 0 not applicable\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lofi-labs: 6 passed, 1 failed, 2 not applicable"),
+        "{text}"
+    );
+    assert!(
+        text.contains("evidence: /access_control/last_access_review"),
+        "{text}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&tenantctl(&json_args).stdout).unwrap();
+    assert_eq!(json[1]["tenant"], "lofi-labs");
+    assert_eq!(json[1]["summary"]["failed"], 1);
+
+    // A compliant tenant alone, with the built-in rules: exit 0.
+    let ok = tenantctl(&[
+        "compliance",
+        "examples/tenants/acme-music.yaml",
+        "examples/platform.yaml",
+        "--at",
+        "2026-11-27T12:00:00Z",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    // Later, the access review is older than 90 days.
+    let late = tenantctl(&[
+        "compliance",
+        "examples/tenants/acme-music.yaml",
+        "examples/platform.yaml",
+        "--at",
+        "2027-03-01T00:00:00Z",
+    ]);
+    assert_eq!(late.status.code(), Some(1), "{}", stdout(&late));
+    // Without the platform document: a usage error.
+    assert_eq!(
+        tenantctl(&["compliance", "examples/tenants/acme-music.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn audit_verify_finds_the_first_bad_line() {
+    use tenant_policy::{AuditChain, AuditDecision, AuditEvent, EventStamp};
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = AuditChain::new();
+    for i in 0..5u8 {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+            .unwrap()
+            .to_utc()
+            + chrono::Duration::seconds(i64::from(i));
+        let stamp = EventStamp::new(now, [i; 10]).unwrap();
+        chain.append(AuditEvent::from_parts(
+            stamp,
+            "acme-music",
+            "user:claire@acme-music",
+            "track:read",
+            "track/t-1",
+            AuditDecision::from_allowed(i % 2 == 0),
+            format!("reason {i}"),
+        ));
+    }
+    let head = chain.head().to_owned();
+    let path = dir.path().join("audit.jsonl");
+    let file = path.display().to_string();
+    std::fs::write(&path, chain.to_jsonl()).unwrap();
+    let ok = tenantctl(&["audit", "verify", &file, "--head", &head]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("ok: 5 events"));
+
+    // Modified reason on the third event → line 3.
+    let text = chain.to_jsonl();
+    std::fs::write(&path, text.replacen("reason 2", "reason 9", 1)).unwrap();
+    let bad = tenantctl(&["audit", "verify", &file]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).starts_with(&format!("{file}:3: audit event 2 was modified")),
+        "{}",
+        stdout(&bad)
+    );
+
+    // The last line cut off: only the head shows it.
+    let truncated: String = text.lines().take(4).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, truncated).unwrap();
+    assert_eq!(
+        tenantctl(&["audit", "verify", &file]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        tenantctl(&["audit", "verify", &file, "--head", &head])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    // Not JSON at all.
+    std::fs::write(&path, "{not json\n").unwrap();
+    let garbage = tenantctl(&["audit", "verify", &file]);
+    assert_eq!(garbage.status.code(), Some(1));
+    assert!(stdout(&garbage).starts_with(&format!("{file}:1:")));
+}

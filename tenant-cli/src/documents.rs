@@ -1,0 +1,241 @@
+//! Loading documents for the commands: every file parsed, tenants checked as
+//! a set and against the platform (with the seed's environment variables),
+//! and every problem turned into a diagnostic with file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tenant_model::{
+    ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, Tenant, check_against_platform,
+    check_tenant_set, parse, place,
+};
+
+use crate::files::{Fatal, collect, read};
+
+/// One problem in one file, as printed.
+#[derive(Debug, Serialize)]
+pub(crate) struct Diagnostic {
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
+    pub(crate) pointer: String,
+    pub(crate) message: String,
+}
+
+impl Diagnostic {
+    fn new(file: &Path, problem: &Problem) -> Self {
+        Diagnostic {
+            file: file.display().to_string(),
+            line: problem.line(),
+            column: problem.column(),
+            pointer: problem.pointer().to_owned(),
+            message: problem.message().to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:", self.file)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, "{line}:{column}:")?;
+        }
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, " {pointer}: {}", self.message)
+    }
+}
+
+/// A document's file and text.
+pub(crate) struct Source {
+    pub(crate) path: PathBuf,
+    pub(crate) format: Format,
+    pub(crate) text: String,
+}
+
+/// Every document given, parsed, with the problems found.
+pub(crate) struct Loaded {
+    pub(crate) tenants: Vec<(Source, Tenant)>,
+    pub(crate) platform: Option<(Source, PlatformConfig)>,
+    pub(crate) rules: Vec<(Source, ComplianceRules)>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and checks every document under `paths`.
+pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
+    let files = collect(paths)?;
+    if files.is_empty() {
+        return Err(Fatal(
+            "no .json, .yaml, .yml or .toml files found".to_owned(),
+        ));
+    }
+    let mut diagnostics = Vec::new();
+    let mut tenants: Vec<(Source, Tenant)> = Vec::new();
+    let mut platforms: Vec<(Source, PlatformConfig)> = Vec::new();
+    let mut rules = Vec::new();
+    for (path, format) in files {
+        let text = read(&path)?;
+        let kind = match DocumentKind::detect(&text, format) {
+            Ok(kind) => kind,
+            Err(problem) => {
+                diagnostics.push(Diagnostic::new(&path, &problem));
+                continue;
+            }
+        };
+        let source = Source { path, format, text };
+        let problems = match kind {
+            DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
+                Ok(tenant) => {
+                    tenants.push((source, tenant));
+                    continue;
+                }
+                Err(p) => p,
+            },
+            DocumentKind::Platform => match parse::<PlatformConfig>(&source.text, format) {
+                Ok(platform) => {
+                    platforms.push((source, platform));
+                    continue;
+                }
+                Err(p) => p,
+            },
+            DocumentKind::ComplianceRules => match parse::<ComplianceRules>(&source.text, format) {
+                Ok(r) => {
+                    rules.push((source, r));
+                    continue;
+                }
+                Err(p) => p,
+            },
+        };
+        diagnostics.extend(problems.iter().map(|p| Diagnostic::new(&source.path, p)));
+    }
+
+    if platforms.len() > 1 {
+        let names: Vec<String> = platforms
+            .iter()
+            .map(|(s, _)| s.path.display().to_string())
+            .collect();
+        return Err(Fatal(format!(
+            "more than one platform document given: {}",
+            names.join(", ")
+        )));
+    }
+    let mut platform = platforms.pop();
+    // The seed's environment variables override the platform's switches.
+    if let Some((source, config)) = &mut platform {
+        let environment: BTreeMap<String, String> = tenant_model::ENVIRONMENT_VARIABLES
+            .iter()
+            .filter_map(|name| std::env::var(name).ok().map(|v| ((*name).to_owned(), v)))
+            .collect();
+        match config.switches.with_environment(&environment) {
+            Ok(switches) => config.switches = switches,
+            Err(problems) => {
+                diagnostics.extend(problems.iter().map(|p| Diagnostic::new(&source.path, p)))
+            }
+        }
+    }
+
+    // Rules across the set of tenants. The same tenant written twice in
+    // identical form (say, YAML and JSON copies) is one member of the set.
+    let members: Vec<usize> = (0..tenants.len())
+        .filter(|&i| {
+            let this = tenants.get(i).map(|(_, t)| t);
+            !tenants
+                .iter()
+                .take(i)
+                .any(|(_, earlier)| Some(earlier) == this)
+        })
+        .collect();
+    let set: Vec<&Tenant> = members
+        .iter()
+        .filter_map(|&i| tenants.get(i).map(|(_, t)| t))
+        .collect();
+    let mut per_tenant: BTreeMap<usize, Vec<Problem>> = BTreeMap::new();
+    for mut found in check_tenant_set(&set) {
+        found.tenant = members.get(found.tenant).copied().unwrap_or(found.tenant);
+        found.other = members.get(found.other).copied().unwrap_or(found.other);
+        let mut problem = found.problem;
+        if found.other != found.tenant
+            && let Some((other, _)) = tenants.get(found.other)
+        {
+            problem = Problem::new(
+                problem.pointer(),
+                format!("{} (see `{}`)", problem.message(), other.path.display()),
+            );
+        }
+        per_tenant.entry(found.tenant).or_default().push(problem);
+    }
+    // Tenants' Fluent overrides, checked against the shipped catalogs.
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        per_tenant
+            .entry(i)
+            .or_default()
+            .extend(override_problems(tenant));
+    }
+    if let Some((_, config)) = &platform {
+        for (i, (_, tenant)) in tenants.iter().enumerate() {
+            per_tenant
+                .entry(i)
+                .or_default()
+                .extend(check_against_platform(tenant, config));
+        }
+    }
+    for (i, problems) in per_tenant {
+        if let Some((source, _)) = tenants.get(i) {
+            let placed = place(problems, &source.text, source.format);
+            diagnostics.extend(placed.iter().map(|p| Diagnostic::new(&source.path, p)));
+        }
+    }
+    Ok(Loaded {
+        tenants,
+        platform,
+        rules,
+        diagnostics,
+    })
+}
+
+/// Problems in a tenant's Slack template overrides, placed at the template's
+/// message for that locale; the message names the line and column inside
+/// the Fluent source.
+fn override_problems(tenant: &Tenant) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, template) in tenant.slack.templates.iter().enumerate() {
+        for (locale, source) in &template.messages {
+            for problem in tenant_i18n::check_overrides(locale.langid(), source) {
+                out.push(Problem::new(
+                    format!("/slack/templates/{i}/messages/{locale}"),
+                    format!(
+                        "Fluent line {}, column {}: {}",
+                        problem.line(),
+                        problem.column(),
+                        problem.message()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Prints diagnostics in the chosen format.
+pub(crate) fn print_diagnostics(
+    diagnostics: &[Diagnostic],
+    format: crate::OutputFormat,
+) -> Result<(), Fatal> {
+    match format {
+        crate::OutputFormat::Text => {
+            for d in diagnostics {
+                println!("{d}");
+            }
+        }
+        crate::OutputFormat::Json => {
+            let json = serde_json::to_string_pretty(diagnostics)
+                .map_err(|e| Fatal(format!("cannot encode the diagnostics: {e}")))?;
+            println!("{json}");
+        }
+    }
+    Ok(())
+}

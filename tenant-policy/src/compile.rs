@@ -1,0 +1,696 @@
+//! Compilation of tenant documents into the indexed form the evaluator reads:
+//! interned names, role closures, bindings indexed by subject.
+//!
+//! Everything that can be computed once is computed here, so that
+//! [`PolicySet::authorize`](crate::PolicySet::authorize) only hashes the
+//! request's strings and looks at small integer tables.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::IpAddr;
+
+use crate::table::{Space, Table};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use tenant_model::{
+    Classification, Conditions, Grantee, Permission, Subject, SubjectKind, Tenant, TenantStatus,
+};
+
+/// A compile error: what is wrong, in which tenant, at which field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("tenant `{tenant}`, {pointer}: {problem}")]
+pub struct CompileError {
+    tenant: String,
+    pointer: String,
+    problem: String,
+}
+
+impl CompileError {
+    fn new(tenant: &Tenant, pointer: String, problem: String) -> Self {
+        CompileError {
+            tenant: tenant.slug.as_str().to_owned(),
+            pointer,
+            problem,
+        }
+    }
+
+    pub(crate) fn duplicate_slug(tenant: &Tenant) -> Self {
+        CompileError::new(
+            tenant,
+            "/slug".to_owned(),
+            format!("slug `{}` is used by two tenants", tenant.slug),
+        )
+    }
+
+    /// The slug of the tenant whose document is wrong.
+    pub fn tenant(&self) -> &str {
+        &self.tenant
+    }
+
+    /// The JSON pointer of the wrong field, e.g. `/access_control/bindings/3/role`.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// What is wrong.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+}
+
+/// A fast, fixed-seed hasher for the short keys of compiled tables (slugs,
+/// names, subject ids). The tables are built from trusted documents, and a
+/// request's strings only probe them, so hash flooding cannot grow them;
+/// SipHash's protection would cost a third of a decision.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+                self.add(u64::from_le_bytes(word));
+            }
+        }
+        let mut tail = 0u64;
+        for (i, byte) in chunks.remainder().iter().enumerate() {
+            tail |= u64::from(*byte) << (8 * i);
+        }
+        self.add(tail ^ (bytes.len() as u64) << 56);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply above leaves the low bits weak (they only see the low
+        // bits of the input), and tables pick slots with the low bits: mix
+        // the high bits down (MurmurHash3's finalizer).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+pub(crate) type Map<V> = HashMap<Box<str>, V, BuildHasherDefault<KeyHasher>>;
+
+/// A symbol for "any" (`*`) in a compiled permission.
+pub(crate) const ANY: u32 = u32::MAX;
+/// A symbol for a request string the tenant's documents never name.
+pub(crate) const UNKNOWN: u32 = u32::MAX - 1;
+
+/// A compiled permission: interned resource and action, or [`ANY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Pattern {
+    pub(crate) resource: u32,
+    pub(crate) action: u32,
+}
+
+impl Pattern {
+    pub(crate) fn covers(self, resource: u32, action: u32) -> bool {
+        (self.resource == ANY || self.resource == resource)
+            && (self.action == ANY || self.action == action)
+    }
+}
+
+/// Whether any of `patterns` covers `resource:action`.
+pub(crate) fn any_covers(patterns: &[Pattern], resource: u32, action: u32) -> bool {
+    patterns.iter().any(|p| p.covers(resource, action))
+}
+
+/// A role's permissions, its own and inherited: sorted, so that a check is
+/// at most four binary searches whatever the number of permissions.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PermissionSet(Vec<Pattern>);
+
+impl PermissionSet {
+    pub(crate) fn covers(&self, resource: u32, action: u32) -> bool {
+        let has = |resource, action| self.0.binary_search(&Pattern { resource, action }).is_ok();
+        (resource != UNKNOWN && action != UNKNOWN && has(resource, action))
+            || (resource != UNKNOWN && has(resource, ANY))
+            || (action != UNKNOWN && has(ANY, action))
+            || has(ANY, ANY)
+    }
+}
+
+/// A network of a binding's `source_cidrs`, as masks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Net {
+    V4 { network: u32, mask: u32 },
+    V6 { network: u128, mask: u128 },
+}
+
+impl Net {
+    fn new(net: ipnet::IpNet) -> Self {
+        match net {
+            ipnet::IpNet::V4(n) => {
+                let mask = u32::from(n.netmask());
+                Net::V4 {
+                    network: u32::from(n.network()) & mask,
+                    mask,
+                }
+            }
+            ipnet::IpNet::V6(n) => {
+                let mask = u128::from(n.netmask());
+                Net::V6 {
+                    network: u128::from(n.network()) & mask,
+                    mask,
+                }
+            }
+        }
+    }
+
+    pub(crate) fn contains(self, ip: IpAddr) -> bool {
+        match (self, ip) {
+            (Net::V4 { network, mask }, IpAddr::V4(ip)) => u32::from(ip) & mask == network,
+            (Net::V6 { network, mask }, IpAddr::V6(ip)) => u128::from(ip) & mask == network,
+            _ => false,
+        }
+    }
+}
+
+/// A binding's conditions, ready to check.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledConditions {
+    pub(crate) expires_at: Option<DateTime<Utc>>,
+    /// Days as a bit set (bit 0 = Monday), start and end in minutes.
+    pub(crate) window: Option<(u8, u16, u16)>,
+    pub(crate) networks: Vec<Net>,
+    pub(crate) require_mfa: bool,
+    pub(crate) max_classification: Option<Classification>,
+    pub(crate) owner_only: bool,
+}
+
+impl CompiledConditions {
+    fn new(conditions: &Conditions, expires_at: Option<DateTime<Utc>>) -> Self {
+        CompiledConditions {
+            expires_at,
+            window: conditions.time_window.as_ref().map(|w| {
+                let days = w.days.iter().fold(0u8, |set, d| {
+                    set | 1 << d.to_chrono().num_days_from_monday()
+                });
+                (days, w.start.minutes(), w.end.minutes())
+            }),
+            networks: conditions
+                .source_cidrs
+                .iter()
+                .map(|c| Net::new(c.net()))
+                .collect(),
+            require_mfa: conditions.require_mfa,
+            max_classification: conditions.max_classification,
+            owner_only: conditions.owner_only,
+        }
+    }
+}
+
+/// A binding: its role and conditions.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledBinding {
+    pub(crate) role: u32,
+    /// The role's permissions as a bit set over the tenant's vocabulary
+    /// (see [`CompiledTenant::bit`]), when the vocabulary is small enough.
+    pub(crate) coverage: u64,
+    /// Whether the binding has no condition and no expiry.
+    pub(crate) unconditional: bool,
+    pub(crate) conditions: CompiledConditions,
+}
+
+/// Subjects a deny or grant names, by kind.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SubjectSet {
+    pub(crate) users: Vec<Box<str>>,
+    pub(crate) service_accounts: Vec<Box<str>>,
+    pub(crate) groups: Vec<Box<str>>,
+}
+
+impl SubjectSet {
+    fn new(subjects: &[Subject]) -> Self {
+        let mut set = SubjectSet::default();
+        for s in subjects {
+            let id: Box<str> = s.id.as_str().into();
+            match s.kind {
+                SubjectKind::User => set.users.push(id),
+                SubjectKind::ServiceAccount => set.service_accounts.push(id),
+                SubjectKind::Group => set.groups.push(id),
+            }
+        }
+        set
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.service_accounts.is_empty() && self.groups.is_empty()
+    }
+}
+
+/// An explicit deny.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledDeny {
+    pub(crate) subjects: SubjectSet,
+    pub(crate) permissions: Vec<Pattern>,
+    pub(crate) when_locked: bool,
+    pub(crate) min_classification: Option<Classification>,
+    pub(crate) name: Box<str>,
+    pub(crate) reason: Box<str>,
+}
+
+/// A cross-tenant grant.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledGrant {
+    /// The grantee tenant's slug; `None` for the platform operators.
+    pub(crate) grantee: Option<Box<str>>,
+    pub(crate) subjects: SubjectSet,
+    pub(crate) permissions: Vec<Pattern>,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) name: Box<str>,
+    pub(crate) reason: Box<str>,
+}
+
+/// One tenant's compiled access control.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledTenant {
+    pub(crate) slug: Box<str>,
+    pub(crate) status: TenantStatus,
+    pub(crate) time_zone: Tz,
+    /// Every name a request is looked up by: resource kinds and actions
+    /// (to their symbols) and subjects (to their bindings, see [`Self::lists`]).
+    pub(crate) names: Table,
+    /// Binding lists of subjects with more than one binding: a count, then
+    /// the binding indices, ascending.
+    pub(crate) lists: Vec<u32>,
+    pub(crate) action_names: Vec<Box<str>>,
+    pub(crate) role_names: Vec<Box<str>>,
+    /// Each role's permissions including inherited ones.
+    pub(crate) role_permissions: Vec<PermissionSet>,
+    pub(crate) bindings: Vec<CompiledBinding>,
+    pub(crate) denies: Vec<CompiledDeny>,
+    pub(crate) grants: Vec<CompiledGrant>,
+    /// Bit sets over the vocabulary are used when every pair of a known (or
+    /// unknown) resource kind and action has a bit: then a binding's or
+    /// deny's coverage is one bit test instead of a search in another
+    /// allocation, which matters once the set no longer fits in the caches.
+    pub(crate) masked: bool,
+    /// Number of interned actions, plus one for "unknown".
+    pub(crate) width: u32,
+    /// Number of interned resource kinds (the row of "unknown").
+    pub(crate) resource_count: u32,
+    /// Every pair some deny covers; a request outside it skips the denies.
+    pub(crate) deny_mask: u64,
+}
+
+impl CompiledTenant {
+    /// The symbol of a request's resource kind ([`UNKNOWN`] if never named).
+    pub(crate) fn resource_symbol(&self, kind: &str) -> u32 {
+        self.names.get(Space::Resource, kind).unwrap_or(UNKNOWN)
+    }
+
+    /// The symbol of a request's action ([`UNKNOWN`] if never named).
+    pub(crate) fn action_symbol(&self, action: &str) -> u32 {
+        self.names.get(Space::Action, action).unwrap_or(UNKNOWN)
+    }
+
+    /// The bit of `resource:action` in coverage masks, when masks are used.
+    pub(crate) fn bit(&self, resource: u32, action: u32) -> Option<u32> {
+        if !self.masked {
+            return None;
+        }
+        let row = if resource == UNKNOWN {
+            self.resource_count
+        } else {
+            resource
+        };
+        let column = if action == UNKNOWN {
+            self.width - 1
+        } else {
+            action
+        };
+        Some(row * self.width + column)
+    }
+
+    /// The bindings of a subject, ascending: one inline, or a list.
+    pub(crate) fn bindings_of(&self, space: Space, id: &str) -> Bindings<'_> {
+        match self.names.get(space, id) {
+            None => Bindings::None,
+            Some(v) if v & LIST == 0 => Bindings::One([v]),
+            Some(v) => {
+                let start = (v & !LIST) as usize;
+                let count = self.lists.get(start).copied().unwrap_or(0) as usize;
+                Bindings::Many(
+                    self.lists
+                        .get(start + 1..start + 1 + count)
+                        .unwrap_or_default(),
+                )
+            }
+        }
+    }
+}
+
+/// Marks a subject's value as an offset into [`CompiledTenant::lists`].
+const LIST: u32 = 1 << 31;
+
+/// A subject's bindings.
+pub(crate) enum Bindings<'t> {
+    None,
+    One([u32; 1]),
+    Many(&'t [u32]),
+}
+
+impl Bindings<'_> {
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        match self {
+            Bindings::None => &[],
+            Bindings::One(one) => one,
+            Bindings::Many(many) => many,
+        }
+    }
+}
+
+struct Interner<'t> {
+    tenant: &'t Tenant,
+    resources: Map<u32>,
+    actions: Map<u32>,
+    action_names: Vec<Box<str>>,
+}
+
+impl Interner<'_> {
+    fn symbol(map: &mut Map<u32>, name: &str) -> u32 {
+        if name == "*" {
+            return ANY;
+        }
+        if let Some(&s) = map.get(name) {
+            return s;
+        }
+        let s = u32::try_from(map.len()).unwrap_or(UNKNOWN);
+        map.insert(name.into(), s);
+        s
+    }
+
+    fn pattern(&mut self, p: &Permission) -> Pattern {
+        let resource = Self::symbol(&mut self.resources, p.resource());
+        let before = self.actions.len();
+        let action = Self::symbol(&mut self.actions, p.action());
+        if self.actions.len() > before {
+            self.action_names.push(p.action().into());
+        }
+        Pattern { resource, action }
+    }
+
+    fn patterns(&mut self, ps: &[Permission]) -> Vec<Pattern> {
+        let mut out: Vec<Pattern> = ps.iter().map(|p| self.pattern(p)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn error(&self, pointer: String, problem: String) -> CompileError {
+        CompileError::new(self.tenant, pointer, problem)
+    }
+}
+
+/// The subjects' binding lists, as table values and [`CompiledTenant::lists`].
+fn subject_values<'k>(
+    by_subject: &'k [(Space, &'k str, Vec<u32>)],
+    lists: &mut Vec<u32>,
+) -> Vec<(Space, &'k str, u32)> {
+    by_subject
+        .iter()
+        .map(|(space, id, bindings)| match bindings.as_slice() {
+            [one] => (*space, *id, *one),
+            many => {
+                let start = u32::try_from(lists.len()).unwrap_or(0);
+                lists.push(u32::try_from(many.len()).unwrap_or(0));
+                lists.extend_from_slice(many);
+                (*space, *id, start | LIST)
+            }
+        })
+        .collect()
+}
+
+/// Compiles one tenant's document.
+pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileError> {
+    let ac = &tenant.access_control;
+    let mut interner = Interner {
+        tenant,
+        resources: Map::default(),
+        actions: Map::default(),
+        action_names: Vec::new(),
+    };
+
+    let mut role_index: Map<u32> = Map::default();
+    for (i, role) in ac.roles.iter().enumerate() {
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        if role_index
+            .insert(role.name.as_str().into(), index)
+            .is_some()
+        {
+            return Err(interner.error(
+                format!("/access_control/roles/{i}/name"),
+                format!("role `{}` is defined twice", role.name),
+            ));
+        }
+    }
+    let own: Vec<Vec<Pattern>> = ac
+        .roles
+        .iter()
+        .map(|r| interner.patterns(&r.permissions))
+        .collect();
+    let mut parents: Vec<Vec<usize>> = Vec::with_capacity(ac.roles.len());
+    for (i, role) in ac.roles.iter().enumerate() {
+        let mut list = Vec::with_capacity(role.inherits.len());
+        for (j, parent) in role.inherits.iter().enumerate() {
+            match role_index.get(parent.as_str()) {
+                Some(&p) => list.push(p as usize),
+                None => {
+                    return Err(interner.error(
+                        format!("/access_control/roles/{i}/inherits/{j}"),
+                        format!("role `{parent}` is not defined"),
+                    ));
+                }
+            }
+        }
+        parents.push(list);
+    }
+    let role_permissions = closures(&interner, &parents, &own)?;
+
+    let mut bindings = Vec::with_capacity(ac.bindings.len());
+    let mut by_subject: HashMap<(u8, &str), usize, BuildHasherDefault<KeyHasher>> =
+        HashMap::default();
+    let mut subjects: Vec<(Space, &str, Vec<u32>)> = Vec::new();
+    for (i, b) in ac.bindings.iter().enumerate() {
+        let Some(&role) = role_index.get(b.role.as_str()) else {
+            return Err(interner.error(
+                format!("/access_control/bindings/{i}/role"),
+                format!("role `{}` is not defined", b.role),
+            ));
+        };
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        let space = match b.subject.kind {
+            SubjectKind::User => Space::User,
+            SubjectKind::ServiceAccount => Space::ServiceAccount,
+            SubjectKind::Group => Space::Group,
+        };
+        let id = b.subject.id.as_str();
+        match by_subject.get(&(space as u8, id)) {
+            Some(&at) => {
+                if let Some((_, _, list)) = subjects.get_mut(at) {
+                    list.push(index);
+                }
+            }
+            None => {
+                by_subject.insert((space as u8, id), subjects.len());
+                subjects.push((space, id, vec![index]));
+            }
+        }
+        bindings.push(CompiledBinding {
+            role,
+            coverage: 0,
+            unconditional: b.conditions.is_empty() && b.expires_at.is_none(),
+            conditions: CompiledConditions::new(
+                &b.conditions,
+                b.expires_at.as_ref().map(|t| t.instant()),
+            ),
+        });
+    }
+
+    let denies: Vec<CompiledDeny> = ac
+        .denies
+        .iter()
+        .map(|d| CompiledDeny {
+            subjects: SubjectSet::new(&d.subjects),
+            permissions: interner.patterns(&d.permissions),
+            when_locked: d.when_locked,
+            min_classification: d.min_classification,
+            name: d.name.as_str().into(),
+            reason: d.reason.as_str().into(),
+        })
+        .collect();
+    let grants = ac
+        .cross_tenant_grants
+        .iter()
+        .map(|g| CompiledGrant {
+            grantee: match &g.grantee {
+                Grantee::Tenant(slug) => Some(slug.as_str().into()),
+                Grantee::PlatformOperators => None,
+            },
+            subjects: SubjectSet::new(&g.subjects),
+            permissions: interner.patterns(&g.permissions),
+            expires_at: g.expires_at.instant(),
+            name: g.name.as_str().into(),
+            reason: g.reason.as_str().into(),
+        })
+        .collect();
+
+    let resource_count = u32::try_from(interner.resources.len()).unwrap_or(u32::MAX);
+    let width = u32::try_from(interner.actions.len())
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    let masked = u64::from(resource_count + 1) * u64::from(width) <= 64;
+    let mask = |covers: &dyn Fn(u32, u32) -> bool| -> u64 {
+        if !masked {
+            return 0;
+        }
+        let mut bits = 0u64;
+        for row in 0..=resource_count {
+            for column in 0..width {
+                let resource = if row == resource_count { UNKNOWN } else { row };
+                let action = if column + 1 == width { UNKNOWN } else { column };
+                if covers(resource, action) {
+                    bits |= 1 << (row * width + column);
+                }
+            }
+        }
+        bits
+    };
+    let role_masks: Vec<u64> = role_permissions
+        .iter()
+        .map(|permissions| mask(&|r, a| permissions.covers(r, a)))
+        .collect();
+    for binding in &mut bindings {
+        binding.coverage = role_masks.get(binding.role as usize).copied().unwrap_or(0);
+    }
+    let deny_mask = denies.iter().fold(0, |bits, d: &CompiledDeny| {
+        bits | mask(&|r, a| any_covers(&d.permissions, r, a))
+    });
+
+    let mut lists = Vec::new();
+    let subject_entries = subject_values(&subjects, &mut lists);
+    let names = Table::build(
+        interner
+            .resources
+            .iter()
+            .map(|(k, &v)| (Space::Resource, &**k, v))
+            .chain(
+                interner
+                    .actions
+                    .iter()
+                    .map(|(k, &v)| (Space::Action, &**k, v)),
+            )
+            .chain(subject_entries),
+    );
+    Ok(CompiledTenant {
+        slug: tenant.slug.as_str().into(),
+        status: tenant.status,
+        time_zone: tenant.time_zone.tz(),
+        names,
+        lists,
+        action_names: interner.action_names,
+        role_names: ac.roles.iter().map(|r| r.name.as_str().into()).collect(),
+        role_permissions,
+        bindings,
+        denies,
+        grants,
+        masked,
+        width,
+        resource_count,
+        deny_mask,
+    })
+}
+
+/// Each role's permissions with those of every role it inherits,
+/// transitively; a cycle is an error at the `inherits` entry that closes it.
+fn closures(
+    interner: &Interner<'_>,
+    parents: &[Vec<usize>],
+    own: &[Vec<Pattern>],
+) -> Result<Vec<PermissionSet>, CompileError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let n = parents.len();
+    let mut state = vec![State::New; n];
+    let mut out: Vec<PermissionSet> = vec![PermissionSet::default(); n];
+    // Iterative depth-first search: (role, next parent position).
+    for root in 0..n {
+        if state.get(root) != Some(&State::New) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        if let Some(s) = state.get_mut(root) {
+            *s = State::Open;
+        }
+        while let Some(&mut (role, ref mut next)) = stack.last_mut() {
+            let role_parents = parents.get(role).map(Vec::as_slice).unwrap_or_default();
+            if let Some(&parent) = role_parents.get(*next) {
+                let position = *next;
+                *next += 1;
+                match state.get(parent).copied() {
+                    Some(State::New) => {
+                        if let Some(s) = state.get_mut(parent) {
+                            *s = State::Open;
+                        }
+                        stack.push((parent, 0));
+                    }
+                    Some(State::Open) => {
+                        let names = &interner.tenant.access_control.roles;
+                        let name = |i: usize| names.get(i).map_or("", |r| r.name.as_str());
+                        return Err(interner.error(
+                            format!("/access_control/roles/{role}/inherits/{position}"),
+                            format!(
+                                "role `{}` inherits itself through `{}`",
+                                name(parent),
+                                name(role)
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            } else {
+                let mut set: Vec<Pattern> = own.get(role).cloned().unwrap_or_default();
+                for &parent in role_parents {
+                    if let Some(p) = out.get(parent) {
+                        set.extend_from_slice(&p.0);
+                    }
+                }
+                set.sort_unstable();
+                set.dedup();
+                if let Some(slot) = out.get_mut(role) {
+                    *slot = PermissionSet(set);
+                }
+                if let Some(s) = state.get_mut(role) {
+                    *s = State::Done;
+                }
+                stack.pop();
+            }
+        }
+    }
+    Ok(out)
+}

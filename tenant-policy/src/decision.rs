@@ -1,0 +1,180 @@
+//! The answer to a request: allowed or denied, and why.
+//!
+//! A [`Decision`] is a few integers (a reason and indices into the compiled
+//! set), so deciding never allocates. [`Decision::explain`] turns it into
+//! text for people and audit records, naming the role, binding, deny or grant
+//! and its JSON pointer in the tenant's document.
+
+use std::fmt;
+
+use crate::policy::PolicySet;
+
+/// Why a request was allowed or denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A binding of the resource's tenant gives the principal a role that
+    /// covers the permission, and all of the binding's conditions hold.
+    AllowedByRole,
+    /// An unexpired cross-tenant grant of the resource's tenant names the
+    /// principal's tenant (or the platform operators) and the permission.
+    AllowedByGrant,
+    /// An explicit deny of the resource's tenant matches; a deny beats every
+    /// allow.
+    ExplicitDeny,
+    /// A binding would give the permission but one of its conditions fails.
+    ConditionFailed(Condition),
+    /// Nothing gives the permission (default deny).
+    NoMatchingGrant,
+    /// The principal is from outside the resource's tenant and no unexpired
+    /// cross-tenant grant lets it in (the tenant boundary).
+    NoCrossTenantGrant,
+    /// The resource's tenant is suspended.
+    TenantSuspended,
+    /// The resource's tenant is offboarding and the action is neither `read`
+    /// nor `export`.
+    TenantOffboarding,
+    /// The resource's tenant is not in the policy set.
+    UnknownTenant,
+}
+
+/// A condition of a binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// The binding has expired (`expires_at`).
+    Expired,
+    /// The request is outside the binding's weekly time window.
+    TimeWindow,
+    /// The request's source address is in none of the binding's networks.
+    SourceCidr,
+    /// The principal did not use multi-factor authentication.
+    Mfa,
+    /// The resource is classified above the binding's maximum.
+    Classification,
+    /// The principal does not own the resource.
+    OwnerOnly,
+}
+
+impl Condition {
+    /// The condition's field name under a binding.
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            Condition::Expired => "expires_at",
+            Condition::TimeWindow => "conditions/time_window",
+            Condition::SourceCidr => "conditions/source_cidrs",
+            Condition::Mfa => "conditions/require_mfa",
+            Condition::Classification => "conditions/max_classification",
+            Condition::OwnerOnly => "conditions/owner_only",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Condition::Expired => "has expired",
+            Condition::TimeWindow => "only applies within its time window",
+            Condition::SourceCidr => "only applies from its source networks",
+            Condition::Mfa => "requires multi-factor authentication",
+            Condition::Classification => "only applies up to its maximum data classification",
+            Condition::OwnerOnly => "only applies to resources the principal owns",
+        }
+    }
+}
+
+/// The outcome of [`PolicySet::authorize`]: allowed or not, with its reason
+/// as indices into the compiled set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decision {
+    reason: Reason,
+    /// Index of the resource's tenant in the set (`u32::MAX` if unknown).
+    tenant: u32,
+    /// Index of the binding, deny or grant the reason refers to.
+    rule: u32,
+}
+
+impl Decision {
+    pub(crate) const fn new(reason: Reason, tenant: u32, rule: u32) -> Self {
+        Decision {
+            reason,
+            tenant,
+            rule,
+        }
+    }
+
+    pub(crate) const fn unknown_tenant() -> Self {
+        Decision::new(Reason::UnknownTenant, u32::MAX, 0)
+    }
+
+    /// Whether the request is allowed.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self.reason, Reason::AllowedByRole | Reason::AllowedByGrant)
+    }
+
+    /// Why.
+    pub fn reason(&self) -> Reason {
+        self.reason
+    }
+
+    /// The decision in words, naming the role, binding, deny or grant and
+    /// where it is in the tenant's document. `set` must be the set that made
+    /// the decision, or one derived from it by
+    /// [`with_tenant`](PolicySet::with_tenant).
+    pub fn explain(&self, set: &PolicySet) -> Explanation {
+        crate::explain::explain(self, set)
+    }
+
+    pub(crate) fn tenant_index(&self) -> u32 {
+        self.tenant
+    }
+
+    pub(crate) fn rule_index(&self) -> u32 {
+        self.rule
+    }
+}
+
+/// A decision in words, for people and audit records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub(crate) allowed: bool,
+    pub(crate) reason: Reason,
+    pub(crate) tenant: Option<String>,
+    pub(crate) rule: Option<String>,
+    pub(crate) pointer: Option<String>,
+    pub(crate) text: String,
+}
+
+impl Explanation {
+    /// Whether the request was allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.allowed
+    }
+
+    /// Why.
+    pub fn reason(&self) -> Reason {
+        self.reason
+    }
+
+    /// The slug of the resource's tenant, when it is in the set.
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
+    }
+
+    /// The name of the role, deny or grant that decided, if any.
+    pub fn rule(&self) -> Option<&str> {
+        self.rule.as_deref()
+    }
+
+    /// The JSON pointer of what decided, in the resource tenant's document.
+    pub fn pointer(&self) -> Option<&str> {
+        self.pointer.as_deref()
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+pub(crate) fn condition_text(condition: Condition) -> &'static str {
+    condition.describe()
+}
