@@ -410,3 +410,137 @@ fn audit_verify_finds_the_first_bad_line() {
     assert_eq!(garbage.status.code(), Some(1));
     assert!(stdout(&garbage).starts_with(&format!("{file}:1:")));
 }
+
+#[test]
+fn explain_answers_with_reasons_and_audits() {
+    let dir = tempfile::tempdir().unwrap();
+    let trail = dir.path().join("audit.jsonl").display().to_string();
+    let ask = |principal: &str, from: &str, action: &str, resource: &str, at: &str| {
+        tenantctl(&[
+            "explain",
+            "examples/tenants/acme-music.yaml",
+            "examples/tenants/beatforge.yaml",
+            "--principal",
+            principal,
+            "--principal-tenant",
+            from,
+            "--mfa",
+            "--action",
+            action,
+            "--resource",
+            resource,
+            "--at",
+            at,
+            "--audit",
+            &trail,
+        ])
+    };
+    // Hugo's editor binding holds Monday to Friday, 08:00–20:00 in Paris.
+    let friday = ask(
+        "user:hugo.lefevre@acme-music.example",
+        "acme-music",
+        "write",
+        "acme-music/track/t-1",
+        "2026-12-04T10:30:00Z",
+    );
+    assert_eq!(friday.status.code(), Some(0));
+    assert_eq!(
+        stdout(&friday),
+        "allowed in tenant `acme-music`: role `editor` from a binding (/access_control/bindings/3)\n"
+    );
+    let saturday = ask(
+        "user:hugo.lefevre@acme-music.example",
+        "acme-music",
+        "write",
+        "acme-music/track/t-1",
+        "2026-12-05T10:30:00Z",
+    );
+    assert_eq!(saturday.status.code(), Some(1));
+    assert!(stdout(&saturday).contains(
+        "only applies within its time window (/access_control/bindings/3/conditions/time_window)"
+    ));
+    // Across tenants only through BeatForge's grant, and only for reads.
+    let read = ask(
+        "service_account:catalogue-sync",
+        "acme-music",
+        "read",
+        "beatforge/track/t-9",
+        "2026-12-04T10:30:00Z",
+    );
+    assert_eq!(read.status.code(), Some(0));
+    assert!(stdout(&read).contains("cross-tenant grant `distribution-partner`"));
+    let write = ask(
+        "service_account:catalogue-sync",
+        "acme-music",
+        "write",
+        "beatforge/track/t-9",
+        "2026-12-04T10:30:00Z",
+    );
+    assert_eq!(write.status.code(), Some(1));
+    // After the grant's end, not even reads.
+    let expired = ask(
+        "service_account:catalogue-sync",
+        "acme-music",
+        "read",
+        "beatforge/track/t-9",
+        "2027-02-01T00:00:00Z",
+    );
+    assert_eq!(expired.status.code(), Some(1));
+
+    // Every decision is in the trail, which verifies.
+    let verify = tenantctl(&["audit", "verify", &trail]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(stdout(&verify).contains("ok: 5 events"));
+    let text = std::fs::read_to_string(&trail).unwrap();
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .contains("\"actor\":\"service_account:catalogue-sync@acme-music\"")
+    );
+
+    // A tampered trail is not appended to.
+    std::fs::write(&trail, text.replacen("\"allowed\"", "\"denied\"", 1)).unwrap();
+    let refused = ask(
+        "user:hugo.lefevre@acme-music.example",
+        "acme-music",
+        "read",
+        "acme-music/track/t-1",
+        "2026-12-04T10:30:00Z",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+
+    // Usage errors.
+    assert_eq!(
+        tenantctl(&[
+            "explain",
+            "examples/tenants/acme-music.yaml",
+            "--principal",
+            "robot:x",
+            "--action",
+            "read",
+            "--resource",
+            "acme-music/track/t-1"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        tenantctl(&[
+            "explain",
+            "examples/tenants/acme-music.yaml",
+            "--principal",
+            "user:x",
+            "--principal-tenant",
+            "acme-music",
+            "--action",
+            "read",
+            "--resource",
+            "acme-music"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}

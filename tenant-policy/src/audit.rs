@@ -207,6 +207,40 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
+    /// The audit record of an access decision, in one call: the resource's
+    /// tenant, the principal as `kind:id@tenant` (so a cross-tenant access
+    /// shows both tenants), the permission `kind:action`, the resource as
+    /// `kind/id`, and the decision's explanation as the reason (naming the
+    /// binding, deny or cross-tenant grant that decided, with its JSON
+    /// pointer).
+    ///
+    /// The stamp carries the event's id and time: build it from the
+    /// request's `now` and random bytes the caller draws
+    /// ([`EventStamp::new`]), so this function reads no clock.
+    pub fn from_decision(
+        policy: &crate::PolicySet,
+        request: &crate::Request<'_>,
+        decision: crate::Decision,
+        stamp: EventStamp,
+    ) -> Self {
+        let principal = &request.principal;
+        let kind = match principal.kind {
+            crate::PrincipalKind::User => "user",
+            crate::PrincipalKind::ServiceAccount => "service_account",
+            crate::PrincipalKind::PlatformOperator => "platform_operator",
+        };
+        let resource = &request.resource;
+        AuditEvent::from_parts(
+            stamp,
+            resource.tenant,
+            format!("{kind}:{}@{}", principal.id, principal.tenant),
+            format!("{}:{}", resource.kind, request.action),
+            format!("{}/{}", resource.kind, resource.id),
+            AuditDecision::from_allowed(decision.is_allowed()),
+            decision.explain(policy).to_string(),
+        )
+    }
+
     /// An event from its parts, not yet in a chain: append it with
     /// [`AuditChain::append`] or [`AuditEvent::sealed_after`].
     pub fn from_parts(

@@ -416,3 +416,79 @@ proptest! {
         prop_assert_eq!(verify_trail(&events), Err(ChainError::Modified { index }));
     }
 }
+
+/// A decision becomes an audit event in one call; a cross-tenant decision
+/// says so in its actor and reason, and the chain of such events verifies.
+#[test]
+fn decisions_become_audit_events() {
+    use tenant_model::{Classification, Format, Tenant, parse};
+    use tenant_policy::{PolicySet, Principal, PrincipalKind, Request, Resource};
+
+    let load = |text: &str| parse::<Tenant>(text, Format::Yaml).unwrap();
+    let beatforge = load(include_str!("../../../examples/tenants/beatforge.yaml"));
+    let acme = load(include_str!("../../../examples/tenants/acme-music.yaml"));
+    let policy = PolicySet::compile([&beatforge, &acme]).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+    let partner = Principal {
+        kind: PrincipalKind::ServiceAccount,
+        id: "catalogue-sync",
+        tenant: "acme-music",
+        groups: &[],
+        mfa: false,
+        source_ip: None,
+    };
+    let track = Resource {
+        tenant: "beatforge",
+        kind: "track",
+        id: "t-42",
+        owner: None,
+        classification: Classification::Internal,
+        locked: false,
+    };
+    let read = Request {
+        principal: partner,
+        action: "read",
+        resource: track,
+        now,
+    };
+    let write = Request {
+        action: "write",
+        ..read
+    };
+
+    let mut chain = AuditChain::new();
+    for (i, request) in [read, write].iter().enumerate() {
+        let decision = policy.authorize(request);
+        let stamp = EventStamp::new(request.now, [i as u8; 10]).unwrap();
+        chain.append(AuditEvent::from_decision(&policy, request, decision, stamp));
+    }
+    let [allowed, denied] = chain.events() else {
+        panic!("two events")
+    };
+    assert_eq!(allowed.tenant, "beatforge");
+    assert_eq!(allowed.actor, "service_account:catalogue-sync@acme-music");
+    assert_eq!(allowed.action, "track:read");
+    assert_eq!(allowed.resource, "track/t-42");
+    assert_eq!(allowed.decision, AuditDecision::Allowed);
+    assert!(
+        allowed
+            .reason
+            .contains("cross-tenant grant `distribution-partner`"),
+        "{}",
+        allowed.reason
+    );
+    assert!(
+        allowed
+            .reason
+            .contains("/access_control/cross_tenant_grants/0"),
+        "{}",
+        allowed.reason
+    );
+    assert_eq!(denied.decision, AuditDecision::Denied);
+    assert!(
+        denied.reason.contains("outside the tenant"),
+        "{}",
+        denied.reason
+    );
+    assert_eq!(chain.verify(), Ok(()));
+}

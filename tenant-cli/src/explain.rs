@@ -1,0 +1,167 @@
+//! `tenantctl explain`: asks the compiled policy one access question and
+//! prints the decision with its reason; optionally appends the decision to a
+//! JSON Lines audit trail.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use tenant_model::Classification;
+use tenant_policy::{
+    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
+    parse_jsonl,
+};
+
+use crate::documents::{load, print_diagnostics};
+use crate::files::{Fatal, read, write_atomically};
+
+/// The question, as given on the command line.
+pub(crate) struct Question {
+    pub(crate) principal: String,
+    pub(crate) principal_tenant: Option<String>,
+    pub(crate) groups: Vec<String>,
+    pub(crate) mfa: bool,
+    pub(crate) ip: Option<IpAddr>,
+    pub(crate) action: String,
+    pub(crate) resource: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) classification: Classification,
+    pub(crate) locked: bool,
+    pub(crate) at: Option<DateTime<Utc>>,
+    pub(crate) audit: Option<PathBuf>,
+}
+
+/// `user:ID`, `service_account:ID` or `platform_operator:ID`; ids may hold
+/// `@` and `:` (emails, URNs), so the tenant is a separate option.
+fn parse_principal<'a>(
+    text: &'a str,
+    tenant: Option<&'a str>,
+) -> Result<(PrincipalKind, &'a str, &'a str), Fatal> {
+    let usage = || {
+        Fatal(format!(
+            "invalid principal `{text}`: expected `user:ID`, `service_account:ID` or `platform_operator:ID`"
+        ))
+    };
+    let (kind, id) = text.split_once(':').ok_or_else(usage)?;
+    let kind = match kind {
+        "user" => PrincipalKind::User,
+        "service_account" => PrincipalKind::ServiceAccount,
+        "platform_operator" => PrincipalKind::PlatformOperator,
+        _ => return Err(usage()),
+    };
+    if id.is_empty() {
+        return Err(usage());
+    }
+    let tenant = match (kind, tenant) {
+        (_, Some(tenant)) => tenant,
+        (PrincipalKind::PlatformOperator, None) => "",
+        (_, None) => {
+            return Err(Fatal(
+                "give the principal's tenant with `--principal-tenant SLUG`".to_owned(),
+            ));
+        }
+    };
+    Ok((kind, id, tenant))
+}
+
+/// `TENANT/KIND/ID`.
+fn parse_resource(text: &str) -> Result<(&str, &str, &str), Fatal> {
+    let mut parts = text.splitn(3, '/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(tenant), Some(kind), Some(id))
+            if !tenant.is_empty() && !kind.is_empty() && !id.is_empty() =>
+        {
+            Ok((tenant, kind, id))
+        }
+        _ => Err(Fatal(format!(
+            "invalid resource `{text}`: expected `TENANT/KIND/ID`, e.g. `acme-music/track/t-1`"
+        ))),
+    }
+}
+
+pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
+    let loaded = load(paths)?;
+    if !loaded.diagnostics.is_empty() {
+        print_diagnostics(&loaded.diagnostics, crate::OutputFormat::Text)?;
+        eprintln!(
+            "{} problems: fix the documents first (`tenantctl validate`)",
+            loaded.diagnostics.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let policy = PolicySet::compile(loaded.tenants.iter().map(|(_, t)| t))
+        .map_err(|e| Fatal(format!("cannot compile the policy: {e}")))?;
+    let (kind, id, tenant) = parse_principal(&q.principal, q.principal_tenant.as_deref())?;
+    let (resource_tenant, resource_kind, resource_id) = parse_resource(&q.resource)?;
+    let groups: Vec<&str> = q.groups.iter().map(String::as_str).collect();
+    let request = Request {
+        principal: Principal {
+            kind,
+            id,
+            tenant,
+            groups: &groups,
+            mfa: q.mfa,
+            source_ip: q.ip,
+        },
+        action: &q.action,
+        resource: Resource {
+            tenant: resource_tenant,
+            kind: resource_kind,
+            id: resource_id,
+            owner: q.owner.as_deref(),
+            classification: q.classification,
+            locked: q.locked,
+        },
+        // The command line owns the clock; the library takes the instant.
+        now: q.at.unwrap_or_else(Utc::now),
+    };
+    let decision = policy.authorize(&request);
+    println!("{}", decision.explain(&policy));
+    let permitted = policy.permitted_actions(&request.principal, &request.resource, request.now);
+    eprintln!(
+        "permitted on this resource: {}",
+        if permitted.is_empty() {
+            "nothing".to_owned()
+        } else {
+            permitted.join(", ")
+        }
+    );
+    if let Some(path) = &q.audit {
+        append_to_trail(path, &policy, &request, decision)?;
+    }
+    Ok(if decision.is_allowed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Appends the decision to the trail at `path` after verifying what is there.
+fn append_to_trail(
+    path: &Path,
+    policy: &PolicySet,
+    request: &Request<'_>,
+    decision: tenant_policy::Decision,
+) -> Result<(), Fatal> {
+    let events = if path.exists() {
+        parse_jsonl(&read(path)?).map_err(|e| Fatal(format!("`{}`: {e}", path.display())))?
+    } else {
+        Vec::new()
+    };
+    let mut chain = AuditChain::from_events(events).map_err(|e| {
+        Fatal(format!(
+            "`{}` does not verify; not appending to it: {e}",
+            path.display()
+        ))
+    })?;
+    // UUID v7 needs random bits; the library takes them as a parameter.
+    let random = uuid::Uuid::new_v4();
+    let mut bytes = [0u8; 10];
+    bytes.copy_from_slice(random.as_bytes().get(..10).unwrap_or(&[0; 10]));
+    let stamp = EventStamp::new(request.now, bytes)
+        .map_err(|e| Fatal(format!("cannot stamp the audit event: {e}")))?;
+    let event = chain.append(AuditEvent::from_decision(policy, request, decision, stamp));
+    eprintln!("audit: appended event {} to {}", event.id, path.display());
+    write_atomically(path, chain.to_jsonl().as_bytes())
+}
