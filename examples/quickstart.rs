@@ -6,9 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
+use tenant_kit::i18n::{Args, Localizer, LocalizerConfig, TenantOverrides};
 use tenant_kit::model::{
-    self, ComplianceRules, Format, PlatformConfig, Problems, Tenant, check_against_platform,
-    check_tenant_set,
+    self, Classification, ComplianceRules, Format, PlatformConfig, Problems, Tenant,
+    check_against_platform, check_tenant_set,
+};
+use tenant_kit::policy::{
+    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
+    evaluate_compliance,
 };
 
 fn read<D: model::Document>(path: &Path) -> Result<D, Box<dyn std::error::Error>> {
@@ -118,7 +123,134 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 r.name, r.channel, r.webhook_url
             );
         }
+        // A notification in the tenant's language and time zone, with the
+        // tenant's own (checked) template overrides on top of the catalog.
+        let overrides = TenantOverrides::new(t.slack.templates.iter().flat_map(|template| {
+            template
+                .messages
+                .iter()
+                .map(|(locale, source)| (locale.langid().clone(), source.clone()))
+        }))?;
+        let config = LocalizerConfig {
+            overrides,
+            ..LocalizerConfig::new(t.locale.langid().clone(), t.time_zone.tz())
+        };
+        let localizer = Localizer::new(&config);
+        let args = Args::new()
+            .with(
+                "severity",
+                localizer.format("severity-critical", &Args::new())?,
+            )
+            .with("alert", "HighErrorRate")
+            .with("tenant", t.display_name.as_str())
+            .with("since", at());
+        println!(
+            "  notification: {}",
+            localizer.format("alert-firing-summary", &args)?
+        );
+        println!(
+            "                {}",
+            localizer.format("alert-firing-description", &args)?
+        );
+        // Compliance as of a fixed instant, so the output is reproducible.
+        let report = evaluate_compliance(&rules, t, &platform, at());
+        let s = &report.summary;
+        println!(
+            "  compliance: {} passed, {} failed, {} not applicable",
+            s.passed, s.failed, s.not_applicable
+        );
+        for failure in report.failures() {
+            println!("    FAIL {}: {}", failure.rule, failure.message);
+        }
         println!();
     }
+
+    // Access control: one compiled policy for all tenants.
+    let policy = PolicySet::compile(&tenants)?;
+    let mut trail = AuditChain::new();
+    let questions = [
+        (
+            "claire.martin@acme-music.example",
+            "acme-music",
+            true,
+            "write",
+            "acme-music",
+            false,
+        ),
+        (
+            "claire.martin@acme-music.example",
+            "acme-music",
+            true,
+            "delete",
+            "acme-music",
+            true,
+        ),
+        (
+            "catalogue-sync",
+            "acme-music",
+            false,
+            "read",
+            "beatforge",
+            false,
+        ),
+        (
+            "catalogue-sync",
+            "acme-music",
+            false,
+            "write",
+            "beatforge",
+            false,
+        ),
+    ];
+    println!("access decisions at {}:", at().to_rfc3339());
+    for (i, (id, from, mfa, action, tenant, locked)) in questions.into_iter().enumerate() {
+        let kind = if id.contains('@') {
+            PrincipalKind::User
+        } else {
+            PrincipalKind::ServiceAccount
+        };
+        let request = Request {
+            principal: Principal {
+                kind,
+                id,
+                tenant: from,
+                groups: &[],
+                mfa,
+                source_ip: "10.20.1.7".parse().ok(),
+            },
+            action,
+            resource: Resource {
+                tenant,
+                kind: "track",
+                id: "t-1",
+                owner: None,
+                classification: Classification::Internal,
+                locked,
+            },
+            now: at(),
+        };
+        let decision = policy.authorize(&request);
+        println!(
+            "  {id} ({from}) {action} {tenant}/track/t-1 → {}",
+            decision.explain(&policy)
+        );
+        // Every decision becomes an audit event; the random part of the id
+        // is fixed here so the example's output is reproducible.
+        let stamp = EventStamp::new(request.now, [u8::try_from(i).unwrap_or(0); 10])?;
+        trail.append(AuditEvent::from_decision(
+            &policy, &request, decision, stamp,
+        ));
+    }
+    trail.verify()?;
+    println!(
+        "audit trail: {} events, head {}",
+        trail.events().len(),
+        trail.head()
+    );
     Ok(())
+}
+
+/// The instant the example evaluates at.
+fn at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default()
 }
