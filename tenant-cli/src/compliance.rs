@@ -43,9 +43,9 @@ pub(crate) fn run(
     // The command line owns the clock; the library takes the instant.
     let now = at.unwrap_or_else(Utc::now);
     let reports: Vec<ComplianceReport> = loaded
-        .tenants
-        .iter()
-        .map(|(_, tenant)| evaluate_compliance(&rules, tenant, platform, now))
+        .distinct_tenants()
+        .into_iter()
+        .map(|tenant| evaluate_compliance(&rules, tenant, platform, now))
         .collect();
     match format {
         OutputFormat::Json => {

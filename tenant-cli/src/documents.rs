@@ -65,6 +65,30 @@ pub(crate) struct Loaded {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// The tenants, each once: the same tenant written twice in identical
+    /// form (say, YAML and JSON copies) counts once.
+    pub(crate) fn distinct_tenants(&self) -> Vec<&Tenant> {
+        distinct(&self.tenants)
+            .into_iter()
+            .filter_map(|i| self.tenants.get(i).map(|(_, t)| t))
+            .collect()
+    }
+}
+
+/// Indices of the first of each group of identical tenants.
+fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
+    (0..tenants.len())
+        .filter(|&i| {
+            let this = tenants.get(i).map(|(_, t)| t);
+            !tenants
+                .iter()
+                .take(i)
+                .any(|(_, earlier)| Some(earlier) == this)
+        })
+        .collect()
+}
+
 /// Reads and checks every document under `paths`.
 pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let files = collect(paths)?;
@@ -140,15 +164,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
 
     // Rules across the set of tenants. The same tenant written twice in
     // identical form (say, YAML and JSON copies) is one member of the set.
-    let members: Vec<usize> = (0..tenants.len())
-        .filter(|&i| {
-            let this = tenants.get(i).map(|(_, t)| t);
-            !tenants
-                .iter()
-                .take(i)
-                .any(|(_, earlier)| Some(earlier) == this)
-        })
-        .collect();
+    let members = distinct(&tenants);
     let set: Vec<&Tenant> = members
         .iter()
         .filter_map(|&i| tenants.get(i).map(|(_, t)| t))

@@ -90,7 +90,7 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         );
         return Ok(ExitCode::from(1));
     }
-    let policy = PolicySet::compile(loaded.tenants.iter().map(|(_, t)| t))
+    let policy = PolicySet::compile(loaded.distinct_tenants())
         .map_err(|e| Fatal(format!("cannot compile the policy: {e}")))?;
     let (kind, id, tenant) = parse_principal(&q.principal, q.principal_tenant.as_deref())?;
     let (resource_tenant, resource_kind, resource_id) = parse_resource(&q.resource)?;

@@ -544,3 +544,44 @@ fn explain_answers_with_reasons_and_audits() {
         Some(2)
     );
 }
+
+/// YAML and JSON copies of the same tenants count once, for every command.
+#[test]
+fn identical_copies_count_once() {
+    let explain = tenantctl(&[
+        "explain",
+        "examples/tenants",
+        "--principal",
+        "service_account:catalogue-sync",
+        "--principal-tenant",
+        "acme-music",
+        "--action",
+        "read",
+        "--resource",
+        "beatforge/track/t-42",
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert_eq!(
+        explain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&explain.stderr)
+    );
+    let compliance = tenantctl(&[
+        "compliance",
+        "examples/tenants",
+        "examples/platform.yaml",
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert_eq!(
+        stdout(&compliance)
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .count(),
+        3,
+        "{}",
+        stdout(&compliance)
+    );
+}
