@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
-use crate::table::{Space, Table};
+use crate::names::{self, FarLists, Line, LongNames, Probe};
+use crate::table::Space;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tenant_model::{
@@ -151,7 +152,7 @@ impl PermissionSet {
 }
 
 /// A network of a binding's `source_cidrs`, as masks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Net {
     V4 { network: u32, mask: u32 },
     V6 { network: u128, mask: u128 },
@@ -186,13 +187,14 @@ impl Net {
     }
 }
 
-/// A binding's conditions, ready to check.
-#[derive(Debug, Clone, Default)]
+/// A binding's conditions, ready to check. Bindings with the same
+/// conditions share one (see [`CompiledTenant::conditions`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct CompiledConditions {
     pub(crate) expires_at: Option<DateTime<Utc>>,
     /// Days as a bit set (bit 0 = Monday), start and end in minutes.
     pub(crate) window: Option<(u8, u16, u16)>,
-    pub(crate) networks: Vec<Net>,
+    pub(crate) networks: Box<[Net]>,
     pub(crate) require_mfa: bool,
     pub(crate) max_classification: Option<Classification>,
     pub(crate) owner_only: bool,
@@ -220,16 +222,13 @@ impl CompiledConditions {
     }
 }
 
-/// A binding: its role and conditions.
-#[derive(Debug, Clone)]
+/// A binding: its index in the document, its role and its condition set
+/// (0 for none, else one more than its position in [`Rules::conditions`]).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct CompiledBinding {
+    pub(crate) binding: u32,
     pub(crate) role: u32,
-    /// The role's permissions as a bit set over the tenant's vocabulary
-    /// (see [`CompiledTenant::bit`]), when the vocabulary is small enough.
-    pub(crate) coverage: u64,
-    /// Whether the binding has no condition and no expiry.
-    pub(crate) unconditional: bool,
-    pub(crate) conditions: CompiledConditions,
+    pub(crate) conditions: u32,
 }
 
 /// Subjects a deny or grant names, by kind.
@@ -282,25 +281,29 @@ pub(crate) struct CompiledGrant {
     pub(crate) reason: Box<str>,
 }
 
-/// One tenant's compiled access control.
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledTenant {
-    pub(crate) slug: Box<str>,
-    pub(crate) status: TenantStatus,
-    pub(crate) time_zone: Tz,
-    /// Every name a request is looked up by: resource kinds and actions
-    /// (to their symbols) and subjects (to their bindings, see [`Self::lists`]).
-    pub(crate) names: Table,
-    /// Binding lists of subjects with more than one binding: a count, then
-    /// the binding indices, ascending.
-    pub(crate) lists: Vec<u32>,
-    pub(crate) action_names: Vec<Box<str>>,
-    pub(crate) role_names: Vec<Box<str>>,
-    /// Each role's permissions including inherited ones.
-    pub(crate) role_permissions: Vec<PermissionSet>,
-    pub(crate) bindings: Vec<CompiledBinding>,
-    pub(crate) denies: Vec<CompiledDeny>,
-    pub(crate) grants: Vec<CompiledGrant>,
+/// What a decision needs of a deny when coverage masks are used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct DenySummary {
+    /// The pairs the deny covers.
+    pub(crate) mask: u64,
+    pub(crate) when_locked: bool,
+    pub(crate) min_classification: Option<Classification>,
+    /// Whether the deny names subjects (then see [`CompiledDeny::subjects`]).
+    pub(crate) named: bool,
+}
+
+/// The part of a tenant's access control that names no subject: its
+/// vocabulary, what its roles and denies cover, its binding conditions.
+///
+/// Tenants made from one template agree on all of it, so the set keeps one
+/// copy per distinct value: with ten thousand such tenants a decision then
+/// reads this part from the CPU caches and only the principal's slot from
+/// memory.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Rules {
+    /// Resource kinds and actions, to their symbols.
+    pub(crate) vocabulary: Box<[Line]>,
+    pub(crate) long_names: LongNames,
     /// Bit sets over the vocabulary are used when every pair of a known (or
     /// unknown) resource kind and action has a bit: then a binding's or
     /// deny's coverage is one bit test instead of a search in another
@@ -312,19 +315,22 @@ pub(crate) struct CompiledTenant {
     pub(crate) resource_count: u32,
     /// Every pair some deny covers; a request outside it skips the denies.
     pub(crate) deny_mask: u64,
+    pub(crate) denies: Box<[DenySummary]>,
+    /// Each role's coverage mask (when masks are used).
+    pub(crate) role_masks: Box<[u64]>,
+    /// The distinct condition sets of bindings.
+    pub(crate) conditions: Box<[CompiledConditions]>,
+    /// Every pair some group binding's role covers; a request outside it
+    /// does not look up the principal's groups.
+    pub(crate) group_cover: u64,
+    /// The lowest index of a group binding (`u32::MAX` if none): a request
+    /// already allowed by an earlier binding does not look up groups.
+    pub(crate) first_group_binding: u32,
+    pub(crate) status: TenantStatus,
+    pub(crate) time_zone: Tz,
 }
 
-impl CompiledTenant {
-    /// The symbol of a request's resource kind ([`UNKNOWN`] if never named).
-    pub(crate) fn resource_symbol(&self, kind: &str) -> u32 {
-        self.names.get(Space::Resource, kind).unwrap_or(UNKNOWN)
-    }
-
-    /// The symbol of a request's action ([`UNKNOWN`] if never named).
-    pub(crate) fn action_symbol(&self, action: &str) -> u32 {
-        self.names.get(Space::Action, action).unwrap_or(UNKNOWN)
-    }
-
+impl Rules {
     /// The bit of `resource:action` in coverage masks, when masks are used.
     pub(crate) fn bit(&self, resource: u32, action: u32) -> Option<u32> {
         if !self.masked {
@@ -343,42 +349,59 @@ impl CompiledTenant {
         Some(row * self.width + column)
     }
 
-    /// The bindings of a subject, ascending: one inline, or a list.
-    pub(crate) fn bindings_of(&self, space: Space, id: &str) -> Bindings<'_> {
-        match self.names.get(space, id) {
-            None => Bindings::None,
-            Some(v) if v & LIST == 0 => Bindings::One([v]),
-            Some(v) => {
-                let start = (v & !LIST) as usize;
-                let count = self.lists.get(start).copied().unwrap_or(0) as usize;
-                Bindings::Many(
-                    self.lists
-                        .get(start + 1..start + 1 + count)
-                        .unwrap_or_default(),
-                )
-            }
-        }
+    /// The symbol of a request's resource kind or action ([`UNKNOWN`] if
+    /// never named).
+    pub(crate) fn symbol(&self, probe: &Probe, name: &str) -> u32 {
+        names::get(&self.vocabulary, &self.long_names, probe, name).map_or(UNKNOWN, |found| found.b)
+    }
+
+    /// A role's coverage mask.
+    pub(crate) fn role_mask(&self, role: u32) -> u64 {
+        self.role_masks.get(role as usize).copied().unwrap_or(0)
     }
 }
 
-/// Marks a subject's value as an offset into [`CompiledTenant::lists`].
-const LIST: u32 = 1 << 31;
-
-/// A subject's bindings.
-pub(crate) enum Bindings<'t> {
-    None,
-    One([u32; 1]),
-    Many(&'t [u32]),
+/// The rest of one tenant's compiled access control: what fewer decisions
+/// (and explanations) read.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledTenant {
+    pub(crate) slug: Box<str>,
+    /// Further bindings of subjects: at an offset, a count (in the
+    /// `binding` field), then the bindings, ascending, with their role and
+    /// condition set so that a decision need not read [`Self::bindings`].
+    /// Offset 0 is "none".
+    pub(crate) lists: Box<[CompiledBinding]>,
+    /// Each binding's role, for explanations.
+    pub(crate) binding_roles: Box<[u32]>,
+    /// Long subject ids, to confirm a match of their hash.
+    pub(crate) long_names: LongNames,
+    pub(crate) far_lists: FarLists,
+    pub(crate) action_names: Vec<Box<str>>,
+    pub(crate) role_names: Vec<Box<str>>,
+    /// Each role's permissions including inherited ones; empty when
+    /// coverage masks are used (see [`Rules::masked`]).
+    pub(crate) role_permissions: Vec<PermissionSet>,
+    pub(crate) denies: Vec<CompiledDeny>,
+    pub(crate) grants: Vec<CompiledGrant>,
 }
 
-impl Bindings<'_> {
-    pub(crate) fn as_slice(&self) -> &[u32] {
-        match self {
-            Bindings::None => &[],
-            Bindings::One(one) => one,
-            Bindings::Many(many) => many,
-        }
+impl CompiledTenant {
+    /// The bindings listed at `offset` of [`Self::lists`].
+    pub(crate) fn list(&self, offset: u32) -> &[CompiledBinding] {
+        let start = offset as usize;
+        let count = self.lists.get(start).map_or(0, |c| c.binding) as usize;
+        self.lists
+            .get(start + 1..start + 1 + count)
+            .unwrap_or_default()
     }
+}
+
+/// A compiled tenant in its parts.
+pub(crate) struct Compiled {
+    pub(crate) tenant: CompiledTenant,
+    /// The subjects' name table (see [`crate::names`]).
+    pub(crate) subjects: Box<[Line]>,
+    pub(crate) rules: Rules,
 }
 
 struct Interner<'t> {
@@ -423,27 +446,8 @@ impl Interner<'_> {
     }
 }
 
-/// The subjects' binding lists, as table values and [`CompiledTenant::lists`].
-fn subject_values<'k>(
-    by_subject: &'k [(Space, &'k str, Vec<u32>)],
-    lists: &mut Vec<u32>,
-) -> Vec<(Space, &'k str, u32)> {
-    by_subject
-        .iter()
-        .map(|(space, id, bindings)| match bindings.as_slice() {
-            [one] => (*space, *id, *one),
-            many => {
-                let start = u32::try_from(lists.len()).unwrap_or(0);
-                lists.push(u32::try_from(many.len()).unwrap_or(0));
-                lists.extend_from_slice(many);
-                (*space, *id, start | LIST)
-            }
-        })
-        .collect()
-}
-
 /// Compiles one tenant's document.
-pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileError> {
+pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> {
     let ac = &tenant.access_control;
     let mut interner = Interner {
         tenant,
@@ -489,6 +493,8 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileE
     let role_permissions = closures(&interner, &parents, &own)?;
 
     let mut bindings = Vec::with_capacity(ac.bindings.len());
+    let mut condition_sets: Vec<CompiledConditions> = Vec::new();
+    let mut condition_ids: HashMap<CompiledConditions, u32> = HashMap::new();
     let mut by_subject: HashMap<(u8, &str), usize, BuildHasherDefault<KeyHasher>> =
         HashMap::default();
     let mut subjects: Vec<(Space, &str, Vec<u32>)> = Vec::new();
@@ -517,14 +523,25 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileE
                 subjects.push((space, id, vec![index]));
             }
         }
+        let conditions = if b.conditions.is_empty() && b.expires_at.is_none() {
+            0
+        } else {
+            let set =
+                CompiledConditions::new(&b.conditions, b.expires_at.as_ref().map(|t| t.instant()));
+            match condition_ids.get(&set) {
+                Some(&id) => id,
+                None => {
+                    condition_sets.push(set.clone());
+                    let id = u32::try_from(condition_sets.len()).unwrap_or(u32::MAX);
+                    condition_ids.insert(set, id);
+                    id
+                }
+            }
+        };
         bindings.push(CompiledBinding {
+            binding: index,
             role,
-            coverage: 0,
-            unconditional: b.conditions.is_empty() && b.expires_at.is_none(),
-            conditions: CompiledConditions::new(
-                &b.conditions,
-                b.expires_at.as_ref().map(|t| t.instant()),
-            ),
+            conditions,
         });
     }
 
@@ -560,7 +577,7 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileE
     let width = u32::try_from(interner.actions.len())
         .unwrap_or(u32::MAX)
         .saturating_add(1);
-    let masked = u64::from(resource_count + 1) * u64::from(width) <= 64;
+    let masked = u64::from(resource_count.saturating_add(1)) * u64::from(width) <= 64;
     let mask = |covers: &dyn Fn(u32, u32) -> bool| -> u64 {
         if !masked {
             return 0;
@@ -577,48 +594,117 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<CompiledTenant, CompileE
         }
         bits
     };
-    let role_masks: Vec<u64> = role_permissions
+    let role_masks: Box<[u64]> = role_permissions
         .iter()
         .map(|permissions| mask(&|r, a| permissions.covers(r, a)))
         .collect();
-    for binding in &mut bindings {
-        binding.coverage = role_masks.get(binding.role as usize).copied().unwrap_or(0);
+    let deny_masks: Vec<u64> = denies
+        .iter()
+        .map(|d| mask(&|r, a| any_covers(&d.permissions, r, a)))
+        .collect();
+    let deny_mask = deny_masks.iter().fold(0, |bits, m| bits | m);
+    let deny_summaries: Box<[DenySummary]> = denies
+        .iter()
+        .zip(&deny_masks)
+        .map(|(d, &mask)| DenySummary {
+            mask,
+            when_locked: d.when_locked,
+            min_classification: d.min_classification,
+            named: !d.subjects.is_empty(),
+        })
+        .collect();
+    let role_mask_of = |role: u32| role_masks.get(role as usize).copied().unwrap_or(0);
+    let mut group_cover = 0u64;
+    let mut first_group_binding = u32::MAX;
+    for (space, _, list) in &subjects {
+        if *space != Space::Group {
+            continue;
+        }
+        for &b in list {
+            first_group_binding = first_group_binding.min(b);
+            if let Some(binding) = bindings.get(b as usize) {
+                group_cover |= role_mask_of(binding.role);
+            }
+        }
     }
-    let deny_mask = denies.iter().fold(0, |bits, d: &CompiledDeny| {
-        bits | mask(&|r, a| any_covers(&d.permissions, r, a))
-    });
 
-    let mut lists = Vec::new();
-    let subject_entries = subject_values(&subjects, &mut lists);
-    let names = Table::build(
-        interner
-            .resources
-            .iter()
-            .map(|(k, &v)| (Space::Resource, &**k, v))
-            .chain(
-                interner
-                    .actions
-                    .iter()
-                    .map(|(k, &v)| (Space::Action, &**k, v)),
-            )
-            .chain(subject_entries),
-    );
-    Ok(CompiledTenant {
-        slug: tenant.slug.as_str().into(),
-        status: tenant.status,
-        time_zone: tenant.time_zone.tz(),
-        names,
-        lists,
-        action_names: interner.action_names,
-        role_names: ac.roles.iter().map(|r| r.name.as_str().into()).collect(),
-        role_permissions,
-        bindings,
-        denies,
-        grants,
-        masked,
-        width,
-        resource_count,
-        deny_mask,
+    let vocabulary: Vec<(Space, &str, u32, u32)> = interner
+        .resources
+        .iter()
+        .map(|(k, &v)| (Space::Resource, &**k, 0, v))
+        .chain(
+            interner
+                .actions
+                .iter()
+                .map(|(k, &v)| (Space::Action, &**k, 0, v)),
+        )
+        .collect();
+    let vocabulary = names::build(&vocabulary);
+
+    // The subjects' table: each subject's first binding inline, the others
+    // in `lists`.
+    let count = |n: usize| CompiledBinding {
+        binding: u32::try_from(n).unwrap_or(0),
+        role: 0,
+        conditions: 0,
+    };
+    let mut lists: Vec<CompiledBinding> = vec![count(0)];
+    let mut entries: Vec<(Space, &str, u32, u32)> = Vec::with_capacity(subjects.len());
+    for (space, id, list) in &subjects {
+        let (first, rest) = match list.split_first() {
+            Some((&b, rest)) => {
+                let packed = bindings.get(b as usize).map_or(names::NO_FIRST, |binding| {
+                    names::pack_first(b, binding.role, binding.conditions)
+                });
+                if packed == names::NO_FIRST {
+                    (packed, list.as_slice())
+                } else {
+                    (packed, rest)
+                }
+            }
+            None => (names::NO_FIRST, list.as_slice()),
+        };
+        let offset = if rest.is_empty() {
+            0
+        } else {
+            let offset = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+            lists.push(count(rest.len()));
+            lists.extend(rest.iter().filter_map(|&b| bindings.get(b as usize)));
+            offset
+        };
+        entries.push((*space, *id, offset, first));
+    }
+    let built = names::build(&entries);
+
+    Ok(Compiled {
+        tenant: CompiledTenant {
+            slug: tenant.slug.as_str().into(),
+            lists: lists.into_boxed_slice(),
+            binding_roles: bindings.iter().map(|b| b.role).collect(),
+            long_names: built.long,
+            far_lists: built.far,
+            action_names: interner.action_names,
+            role_names: ac.roles.iter().map(|r| r.name.as_str().into()).collect(),
+            role_permissions: if masked { Vec::new() } else { role_permissions },
+            denies,
+            grants,
+        },
+        subjects: built.slots,
+        rules: Rules {
+            vocabulary: vocabulary.slots,
+            long_names: vocabulary.long,
+            masked,
+            width,
+            resource_count,
+            deny_mask,
+            denies: deny_summaries,
+            role_masks,
+            conditions: condition_sets.into_boxed_slice(),
+            group_cover,
+            first_group_binding,
+            status: tenant.status,
+            time_zone: tenant.time_zone.tz(),
+        },
     })
 }
 

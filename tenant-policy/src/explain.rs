@@ -37,9 +37,9 @@ pub(crate) fn explain(decision: &Decision, set: &PolicySet) -> Explanation {
 
 fn role_of(tenant: &CompiledTenant, binding: usize) -> String {
     tenant
-        .bindings
+        .binding_roles
         .get(binding)
-        .and_then(|b| tenant.role_names.get(b.role as usize))
+        .and_then(|&role| tenant.role_names.get(role as usize))
         .map_or_else(String::new, |r| r.to_string())
 }
 

@@ -89,6 +89,7 @@ mod compliance;
 mod decision;
 mod explain;
 mod isolation;
+mod names;
 mod policy;
 mod quota;
 mod request;

@@ -1,21 +1,32 @@
 //! The compiled policy set and its evaluator.
 //!
 //! A [`PolicySet`] is immutable: compiled once from the tenants' documents,
-//! then shared between threads and cloned for the price of two reference
-//! counts. Replacing one tenant's document ([`PolicySet::with_tenant`])
+//! then shared between threads and cloned for the price of a reference
+//! count. Replacing one tenant's document ([`PolicySet::with_tenant`])
 //! compiles only that tenant and shares every other tenant's compiled form.
+//!
+//! The layout is chosen for many tenants, where a decision's cost is its
+//! cache misses: the tenant table holds, per tenant, the address of its
+//! subjects' name table and of its [`Rules`] (shared between tenants that
+//! agree on them, hence usually in the caches), so that a typical decision
+//! reads one line of the tenant from memory, the principal's.
 
+use std::collections::HashSet;
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use chrono::{Datelike, Timelike};
+use chrono_tz::Tz;
 use tenant_model::{Tenant, TenantStatus};
 
 use crate::compile::{
-    CompileError, CompiledConditions, CompiledTenant, Map, SubjectSet, any_covers, compile_tenant,
+    CompileError, CompiledConditions, CompiledTenant, KeyHasher, Rules, SubjectSet, any_covers,
+    compile_tenant,
 };
 use crate::decision::{Condition, Decision, Reason};
+use crate::names::{self, Found, Line, Probe};
 use crate::request::{Principal, PrincipalKind, Request, Resource};
-use crate::table::{Space, Table};
+use crate::table::Space;
 
 /// The access-control policy of every tenant, compiled for fast decisions.
 ///
@@ -55,9 +66,171 @@ use crate::table::{Space, Table};
 /// `service_account` by id (service accounts), `group` by membership.
 #[derive(Clone)]
 pub struct PolicySet {
-    tenants: Arc<Vec<Arc<CompiledTenant>>>,
-    /// Slug to position in `tenants`.
-    index: Arc<Table>,
+    tenants: Arc<TenantTable>,
+}
+
+/// A tenant in the set: what nearly every decision reads of it, inline, so
+/// that a decision finds the principal's slot in the tenant's name table
+/// before it has read anything else of the tenant (see [`crate::names`]).
+#[derive(Clone)]
+struct Entry {
+    tenant: Arc<CompiledTenant>,
+    subjects: Arc<[Line]>,
+    /// Shared by the tenants that agree on it.
+    rules: Arc<Rules>,
+    /// The first bytes of the slug, zero-padded.
+    slug_head: [u64; 2],
+    slug_len: u32,
+    /// The tenant's position in the set (decisions name tenants by it).
+    position: u32,
+}
+
+/// Distinct [`Rules`], to share them between tenants.
+type RulesSet = HashSet<Arc<Rules>>;
+
+/// How many bytes of a slug [`Entry`] holds.
+const SLUG_HEAD: usize = 16;
+
+fn slug_head(slug: &str) -> [u64; 2] {
+    let mut bytes = [0u8; SLUG_HEAD];
+    let n = slug.len().min(SLUG_HEAD);
+    if let (Some(to), Some(from)) = (bytes.get_mut(..n), slug.as_bytes().get(..n)) {
+        to.copy_from_slice(from);
+    }
+    let (low, high) = bytes.split_at(8);
+    let word = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes);
+    [word(low), word(high)]
+}
+
+fn slug_hash(slug: &str) -> u64 {
+    let mut h = KeyHasher::default();
+    h.write(slug.as_bytes());
+    h.finish()
+}
+
+impl Entry {
+    fn new(tenant: &Tenant, position: u32, shared: &mut RulesSet) -> Result<Self, CompileError> {
+        let compiled = compile_tenant(tenant)?;
+        let rules = Arc::new(compiled.rules);
+        let rules = match shared.get(&rules) {
+            Some(same) => Arc::clone(same),
+            None => {
+                shared.insert(Arc::clone(&rules));
+                rules
+            }
+        };
+        let slug = tenant.slug.as_str();
+        Ok(Entry {
+            tenant: Arc::new(compiled.tenant),
+            subjects: Arc::from(compiled.subjects),
+            rules,
+            slug_head: slug_head(slug),
+            slug_len: u32::try_from(slug.len()).unwrap_or(u32::MAX),
+            position,
+        })
+    }
+
+    fn is(&self, slug: &str, head: [u64; 2]) -> bool {
+        self.slug_head == head
+            && self.slug_len as usize == slug.len()
+            && (slug.len() <= SLUG_HEAD || *self.tenant.slug == *slug)
+    }
+}
+
+/// The tenants, in an open-addressing table keyed by slug that holds each
+/// tenant's [`Entry`] inline: finding a request's tenant reads one slot,
+/// which small enough tables keep in the CPU caches. The slots are cut into
+/// shared chunks, so that replacing a tenant copies one chunk and the list
+/// of chunks, not every tenant's entry. Positions (the order tenants were
+/// added in) are stable, so that a decision can be explained by any set
+/// derived from the one that made it.
+#[derive(Clone)]
+struct TenantTable {
+    chunks: Vec<Arc<Chunk>>,
+    /// Number of slots: a multiple of [`CHUNK`].
+    capacity: usize,
+    /// Slot of the tenant at each position.
+    positions: Vec<u32>,
+}
+
+/// Slots per chunk of the tenant table.
+const CHUNK: usize = 32;
+
+#[derive(Clone, Default)]
+struct Chunk([Option<Entry>; CHUNK]);
+
+impl TenantTable {
+    fn with_capacity(tenants: usize) -> Self {
+        // At most about 70 % full.
+        let chunks = (tenants * 10 / 7 / CHUNK + 1).max(1);
+        TenantTable {
+            chunks: (0..chunks).map(|_| Arc::new(Chunk::default())).collect(),
+            capacity: chunks * CHUNK,
+            positions: Vec::with_capacity(tenants),
+        }
+    }
+
+    fn slot(&self, i: usize) -> Option<&Entry> {
+        self.chunks.get(i / CHUNK)?.0.get(i % CHUNK)?.as_ref()
+    }
+
+    fn slot_mut(&mut self, i: usize) -> Option<&mut Option<Entry>> {
+        Arc::make_mut(self.chunks.get_mut(i / CHUNK)?)
+            .0
+            .get_mut(i % CHUNK)
+    }
+
+    fn start(&self, hash: u64) -> usize {
+        (((hash >> 32) * self.capacity as u64) >> 32) as usize
+    }
+
+    fn find(&self, slug: &str) -> Option<&Entry> {
+        self.slot_of(slug).and_then(|i| self.slot(i))
+    }
+
+    fn slot_of(&self, slug: &str) -> Option<usize> {
+        let head = slug_head(slug);
+        let mut i = self.start(slug_hash(slug));
+        for _ in 0..self.capacity {
+            let entry = self.slot(i)?;
+            if entry.is(slug, head) {
+                return Some(i);
+            }
+            i += 1;
+            if i == self.capacity {
+                i = 0;
+            }
+        }
+        None
+    }
+
+    /// Adds a tenant whose slug is not in the table yet; the caller makes
+    /// sure a slot is free.
+    fn add(&mut self, slug: &str, entry: Entry) {
+        let mut i = self.start(slug_hash(slug));
+        while self.slot(i).is_some() {
+            i += 1;
+            if i == self.capacity {
+                i = 0;
+            }
+        }
+        if let Some(slot) = self.slot_mut(i) {
+            *slot = Some(entry);
+            self.positions.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+
+    fn get(&self, position: u32) -> Option<&Entry> {
+        self.slot(*self.positions.get(position as usize)? as usize)
+    }
+
+    fn has_room(&self) -> bool {
+        (self.positions.len() + 1) * 10 / 7 < self.capacity
+    }
+
+    fn len(&self) -> usize {
+        self.positions.len()
+    }
 }
 
 impl std::fmt::Debug for PolicySet {
@@ -73,43 +246,64 @@ impl PolicySet {
     pub fn compile<'t>(
         tenants: impl IntoIterator<Item = &'t Tenant>,
     ) -> Result<Self, CompileError> {
-        let mut compiled = Vec::new();
-        let mut seen: Map<()> = Map::default();
+        let tenants: Vec<&Tenant> = tenants.into_iter().collect();
+        let mut table = TenantTable::with_capacity(tenants.len());
+        let mut shared = RulesSet::new();
         for tenant in tenants {
-            if seen.insert(tenant.slug.as_str().into(), ()).is_some() {
+            let slug = tenant.slug.as_str();
+            if table.slot_of(slug).is_some() {
                 return Err(CompileError::duplicate_slug(tenant));
             }
-            compiled.push(Arc::new(compile_tenant(tenant)?));
+            let position = index_u32(table.len());
+            table.add(slug, Entry::new(tenant, position, &mut shared)?);
         }
         Ok(PolicySet {
-            index: Arc::new(slug_index(&compiled)),
-            tenants: Arc::new(compiled),
+            tenants: Arc::new(table),
         })
     }
 
     /// A new set with `tenant`'s access control replaced (or added, if its
     /// slug is new), sharing every other tenant's compiled form with `self`.
     pub fn with_tenant(&self, tenant: &Tenant) -> Result<Self, CompileError> {
-        let compiled = Arc::new(compile_tenant(tenant)?);
-        let mut tenants = Vec::clone(&self.tenants);
-        match self.index.get(Space::Tenant, tenant.slug.as_str()) {
-            Some(position) => {
-                if let Some(slot) = tenants.get_mut(position as usize) {
-                    *slot = compiled;
-                }
-                Ok(PolicySet {
-                    tenants: Arc::new(tenants),
-                    index: Arc::clone(&self.index),
-                })
-            }
-            None => {
-                tenants.push(compiled);
-                Ok(PolicySet {
-                    index: Arc::new(slug_index(&tenants)),
-                    tenants: Arc::new(tenants),
-                })
-            }
+        let slug = tenant.slug.as_str();
+        let old = self.tenants.slot_of(slug);
+        let old_entry = old.and_then(|i| self.tenants.slot(i));
+        // Share the rules with the tenant replaced, or with the first one.
+        let mut shared = RulesSet::new();
+        for entry in [old_entry, self.tenants.get(0)].into_iter().flatten() {
+            shared.insert(Arc::clone(&entry.rules));
         }
+        let table = match (old, old_entry) {
+            (Some(i), Some(replaced)) => {
+                let entry = Entry::new(tenant, replaced.position, &mut shared)?;
+                let mut table = TenantTable::clone(&self.tenants);
+                if let Some(slot) = table.slot_mut(i) {
+                    *slot = Some(entry);
+                }
+                table
+            }
+            _ => {
+                let position = index_u32(self.tenants.len());
+                let entry = Entry::new(tenant, position, &mut shared)?;
+                if self.tenants.has_room() {
+                    let mut table = TenantTable::clone(&self.tenants);
+                    table.add(slug, entry);
+                    table
+                } else {
+                    let mut table = TenantTable::with_capacity(self.tenants.len() * 2 + 1);
+                    for p in 0..position {
+                        if let Some(kept) = self.tenants.get(p) {
+                            table.add(&kept.tenant.slug, kept.clone());
+                        }
+                    }
+                    table.add(slug, entry);
+                    table
+                }
+            }
+        };
+        Ok(PolicySet {
+            tenants: Arc::new(table),
+        })
     }
 
     /// How many tenants the set holds.
@@ -119,28 +313,24 @@ impl PolicySet {
 
     /// Whether the set holds no tenant.
     pub fn is_empty(&self) -> bool {
-        self.tenants.is_empty()
+        self.tenants.len() == 0
     }
 
     /// Whether a tenant with this slug is in the set.
     pub fn contains(&self, slug: &str) -> bool {
-        self.index.get(Space::Tenant, slug).is_some()
+        self.tenants.find(slug).is_some()
     }
 
     pub(crate) fn tenant(&self, index: u32) -> Option<&CompiledTenant> {
-        self.tenants.get(index as usize).map(|t| &**t)
+        self.tenants.get(index).map(|t| &*t.tenant)
     }
 
     /// Decides a request. Never allocates.
     pub fn authorize(&self, request: &Request<'_>) -> Decision {
-        let resource = &request.resource;
-        let Some(index) = self.index.get(Space::Tenant, resource.tenant) else {
-            return Decision::unknown_tenant();
-        };
-        let Some(tenant) = self.tenants.get(index as usize) else {
-            return Decision::unknown_tenant();
-        };
-        decide(tenant, index, request)
+        match self.tenants.find(request.resource.tenant) {
+            Some(entry) => decide(entry, entry.position, request),
+            None => Decision::unknown_tenant(),
+        }
     }
 
     /// The permissions `kind:action` the principal has on the resource at
@@ -152,11 +342,7 @@ impl PolicySet {
         resource: &Resource<'_>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Vec<String> {
-        let Some(tenant) = self
-            .index
-            .get(Space::Tenant, resource.tenant)
-            .and_then(|i| self.tenants.get(i as usize))
-        else {
+        let Some(tenant) = self.tenants.find(resource.tenant).map(|e| &*e.tenant) else {
             return Vec::new();
         };
         let mut actions: Vec<&str> = tenant.action_names.iter().map(|a| &**a).collect();
@@ -177,48 +363,163 @@ impl PolicySet {
     }
 }
 
-fn slug_index(tenants: &[Arc<CompiledTenant>]) -> Table {
-    Table::build(
-        tenants
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (Space::Tenant, &*t.slug, index_u32(i))),
-    )
-}
-
 fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-fn decide(tenant: &CompiledTenant, index: u32, request: &Request<'_>) -> Decision {
-    let principal = &request.principal;
-    let resource = &request.resource;
-    let kind = tenant.resource_symbol(resource.kind);
-    let action = tenant.action_symbol(request.action);
-    let operator = principal.kind == PrincipalKind::PlatformOperator;
-    let home = !operator && principal.tenant == resource.tenant;
+/// The lowest binding that allows, and the lowest one that covers the
+/// permission but fails a condition, over the candidates seen so far.
+struct Candidates {
+    allowed: u32,
+    failed: Option<(u32, Condition)>,
+}
 
-    let bit = tenant.bit(kind, action);
-    let may_deny = bit.is_none_or(|b| tenant.deny_mask >> b & 1 == 1);
-    for (i, deny) in tenant.denies.iter().enumerate().take_while(|_| may_deny) {
-        if deny.when_locked && !resource.locked {
-            continue;
-        }
-        if deny
-            .min_classification
-            .is_some_and(|min| resource.classification < min)
-        {
-            continue;
-        }
-        if !any_covers(&deny.permissions, kind, action) {
-            continue;
-        }
-        if deny.subjects.is_empty() || (home && subjects_match(&deny.subjects, principal)) {
-            return Decision::new(Reason::ExplicitDeny, index, index_u32(i));
+/// What a decision has worked out about the request in the tenant.
+struct Context<'a, 'r> {
+    entry: &'a Entry,
+    request: &'a Request<'r>,
+    kind: u32,
+    action: u32,
+    bit: Option<u32>,
+}
+
+impl Context<'_, '_> {
+    fn covers(&self, role: u32) -> bool {
+        match self.bit {
+            Some(bit) => self.entry.rules.role_mask(role) >> bit & 1 == 1,
+            None => self
+                .entry
+                .tenant
+                .role_permissions
+                .get(role as usize)
+                .is_some_and(|p| p.covers(self.kind, self.action)),
         }
     }
 
-    match tenant.status {
+    fn deny_applies(&self, i: u32, home: bool) -> bool {
+        let resource = &self.request.resource;
+        let summary = self.entry.rules.denies.get(i as usize);
+        let deny = || self.entry.tenant.denies.get(i as usize);
+        let (covers, when_locked, min_classification, named) = match (self.bit, summary) {
+            (Some(bit), Some(s)) => (
+                s.mask >> bit & 1 == 1,
+                s.when_locked,
+                s.min_classification,
+                s.named,
+            ),
+            _ => match deny() {
+                Some(d) => (
+                    any_covers(&d.permissions, self.kind, self.action),
+                    d.when_locked,
+                    d.min_classification,
+                    !d.subjects.is_empty(),
+                ),
+                None => return false,
+            },
+        };
+        if !covers
+            || (when_locked && !resource.locked)
+            || min_classification.is_some_and(|min| resource.classification < min)
+        {
+            return false;
+        }
+        !named
+            || (home
+                && deny().is_some_and(|d| subjects_match(&d.subjects, &self.request.principal)))
+    }
+
+    fn consider(&self, b: u32, role: u32, conditions: u32, seen: &mut Candidates) {
+        if b >= seen.allowed || !self.covers(role) {
+            return;
+        }
+        if conditions == 0 {
+            seen.allowed = b;
+            return;
+        }
+        let failed = self
+            .entry
+            .rules
+            .conditions
+            .get(conditions as usize - 1)
+            .and_then(|c| failed_condition(c, self.entry.rules.time_zone, self.request));
+        match failed {
+            None => seen.allowed = b,
+            Some(c) => {
+                if seen.failed.is_none_or(|(f, _)| b < f) {
+                    seen.failed = Some((b, c));
+                }
+            }
+        }
+    }
+
+    /// Considers the bindings of a subject found in the name table.
+    fn consider_subject(&self, found: Found, seen: &mut Candidates) {
+        let first = names::unpack_first(found.b);
+        if let Some((b, role, conditions)) = first {
+            self.consider(b, role, conditions, seen);
+            if seen.allowed <= b {
+                // The subject's other bindings come later in the document.
+                return;
+            }
+        }
+        let tenant = &self.entry.tenant;
+        let offset = tenant.far_lists.offset(found);
+        if offset == 0 {
+            return;
+        }
+        for binding in tenant.list(offset) {
+            if binding.binding >= seen.allowed {
+                break;
+            }
+            self.consider(binding.binding, binding.role, binding.conditions, seen);
+        }
+    }
+
+    /// Looks a subject up in the tenant's name table.
+    fn subject(&self, probe: &Probe, id: &str) -> Option<Found> {
+        names::get(
+            &self.entry.subjects,
+            &self.entry.tenant.long_names,
+            probe,
+            id,
+        )
+    }
+}
+
+fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
+    let principal = &request.principal;
+    let resource = &request.resource;
+    let rules = &*entry.rules;
+    let operator = principal.kind == PrincipalKind::PlatformOperator;
+    let home = !operator && principal.tenant == resource.tenant;
+    // The principal's probe depends on the request only: hashing it first
+    // lets the processor overlap it with the lookups below (measured: about
+    // 6 ns of 90 with one tenant).
+    let space = match principal.kind {
+        PrincipalKind::ServiceAccount => Space::ServiceAccount,
+        PrincipalKind::User | PrincipalKind::PlatformOperator => Space::User,
+    };
+    let who = Probe::new(space, principal.id);
+    let kind = rules.symbol(&Probe::new(Space::Resource, resource.kind), resource.kind);
+    let action = rules.symbol(&Probe::new(Space::Action, request.action), request.action);
+    let context = Context {
+        entry,
+        request,
+        kind,
+        action,
+        bit: rules.bit(kind, action),
+    };
+
+    let may_deny = context.bit.is_none_or(|b| rules.deny_mask >> b & 1 == 1);
+    if may_deny {
+        for i in 0..index_u32(rules.denies.len()) {
+            if context.deny_applies(i, home) {
+                return Decision::new(Reason::ExplicitDeny, index, i);
+            }
+        }
+    }
+
+    match rules.status {
         TenantStatus::Suspended if !operator => {
             return Decision::new(Reason::TenantSuspended, index, 0);
         }
@@ -229,7 +530,7 @@ fn decide(tenant: &CompiledTenant, index: u32, request: &Request<'_>) -> Decisio
     }
 
     if !home {
-        for (i, grant) in tenant.grants.iter().enumerate() {
+        for (i, grant) in entry.tenant.grants.iter().enumerate() {
             let grantee = match &grant.grantee {
                 Some(slug) => !operator && **slug == *principal.tenant,
                 None => operator,
@@ -245,55 +546,31 @@ fn decide(tenant: &CompiledTenant, index: u32, request: &Request<'_>) -> Decisio
         return Decision::new(Reason::NoCrossTenantGrant, index, 0);
     }
 
-    // Candidate bindings come from up to three indices (the principal's id and
-    // each of its groups); the lowest index that allows wins, as in a scan in
-    // document order.
-    let mut allowed = u32::MAX;
-    let mut failed: Option<(u32, Condition)> = None;
-    let mut consider = |list: &[u32]| {
-        for &b in list {
-            if b >= allowed {
-                break;
-            }
-            let Some(binding) = tenant.bindings.get(b as usize) else {
-                continue;
-            };
-            let covers = match bit {
-                Some(b) => binding.coverage >> b & 1 == 1,
-                None => tenant
-                    .role_permissions
-                    .get(binding.role as usize)
-                    .is_some_and(|p| p.covers(kind, action)),
-            };
-            if !covers {
-                continue;
-            }
-            if binding.unconditional {
-                allowed = b;
-                break;
-            }
-            match failed_condition(&binding.conditions, tenant, request) {
-                None => allowed = b,
-                Some(c) => {
-                    if failed.is_none_or(|(f, _)| b < f) {
-                        failed = Some((b, c));
-                    }
-                }
+    // Candidate bindings come from the principal's id and each of its
+    // groups; the lowest index that allows wins, as in a scan in document
+    // order.
+    let mut seen = Candidates {
+        allowed: u32::MAX,
+        failed: None,
+    };
+    if let Some(found) = context.subject(&who, principal.id) {
+        context.consider_subject(found, &mut seen);
+    }
+    // Groups are looked up only if a group binding could still change the
+    // answer: one covers the permission and none allows before them.
+    let groups_matter = context.bit.is_none_or(|b| rules.group_cover >> b & 1 == 1)
+        && seen.allowed > rules.first_group_binding;
+    if groups_matter {
+        for group in principal.groups {
+            if let Some(found) = context.subject(&Probe::new(Space::Group, group), group) {
+                context.consider_subject(found, &mut seen);
             }
         }
-    };
-    let space = match principal.kind {
-        PrincipalKind::ServiceAccount => Space::ServiceAccount,
-        PrincipalKind::User | PrincipalKind::PlatformOperator => Space::User,
-    };
-    consider(tenant.bindings_of(space, principal.id).as_slice());
-    for group in principal.groups {
-        consider(tenant.bindings_of(Space::Group, group).as_slice());
     }
-    if allowed != u32::MAX {
-        return Decision::new(Reason::AllowedByRole, index, allowed);
+    if seen.allowed != u32::MAX {
+        return Decision::new(Reason::AllowedByRole, index, seen.allowed);
     }
-    match failed {
+    match seen.failed {
         Some((b, c)) => Decision::new(Reason::ConditionFailed(c), index, b),
         None => Decision::new(Reason::NoMatchingGrant, index, 0),
     }
@@ -315,14 +592,14 @@ fn subjects_match(subjects: &SubjectSet, principal: &Principal<'_>) -> bool {
 /// [`Condition`]'s variants.
 fn failed_condition(
     c: &CompiledConditions,
-    tenant: &CompiledTenant,
+    time_zone: Tz,
     request: &Request<'_>,
 ) -> Option<Condition> {
     if c.expires_at.is_some_and(|t| request.now >= t) {
         return Some(Condition::Expired);
     }
     if let Some((days, start, end)) = c.window {
-        let local = request.now.with_timezone(&tenant.time_zone);
+        let local = request.now.with_timezone(&time_zone);
         let day = local.weekday().num_days_from_monday();
         // Hour and minute fit in u16; the cast cannot truncate.
         let minute = (local.hour() * 60 + local.minute()) as u16;
