@@ -17,19 +17,64 @@ use crate::documents::{load, print_diagnostics};
 use crate::files::{Fatal, read, write_atomically};
 
 /// The question, as given on the command line.
+#[derive(Debug, clap::Args)]
 pub(crate) struct Question {
-    pub(crate) principal: String,
-    pub(crate) principal_tenant: Option<String>,
-    pub(crate) groups: Vec<String>,
-    pub(crate) mfa: bool,
-    pub(crate) ip: Option<IpAddr>,
-    pub(crate) action: String,
-    pub(crate) resource: String,
-    pub(crate) owner: Option<String>,
-    pub(crate) classification: Classification,
-    pub(crate) locked: bool,
-    pub(crate) at: Option<DateTime<Utc>>,
-    pub(crate) audit: Option<PathBuf>,
+    /// Who asks: `user:ID`, `service_account:ID` or `platform_operator:ID`.
+    #[arg(long)]
+    principal: String,
+    /// The tenant the principal belongs to (not needed for operators).
+    #[arg(long)]
+    principal_tenant: Option<String>,
+    /// A group the principal is in (repeat for several).
+    #[arg(long = "group")]
+    groups: Vec<String>,
+    /// The principal signed in with multi-factor authentication.
+    #[arg(long)]
+    mfa: bool,
+    /// The principal's source IP address.
+    #[arg(long)]
+    ip: Option<IpAddr>,
+    /// The action, e.g. `read`; the permission checked is `KIND:ACTION`.
+    #[arg(long)]
+    action: String,
+    /// The resource: `TENANT/KIND/ID`.
+    #[arg(long)]
+    resource: String,
+    /// The resource's owner.
+    #[arg(long)]
+    owner: Option<String>,
+    /// The resource's data classification.
+    #[arg(long, value_enum, default_value_t = ClassificationArg::Internal)]
+    classification: ClassificationArg,
+    /// The resource is locked.
+    #[arg(long)]
+    locked: bool,
+    /// Ask as of this instant (RFC 3339) instead of now.
+    #[arg(long)]
+    at: Option<DateTime<Utc>>,
+    /// Append the decision to this JSON Lines audit trail (verified first).
+    #[arg(long)]
+    audit: Option<PathBuf>,
+}
+
+/// Data classification of a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClassificationArg {
+    Public,
+    Internal,
+    Confidential,
+    Restricted,
+}
+
+impl From<ClassificationArg> for Classification {
+    fn from(c: ClassificationArg) -> Self {
+        match c {
+            ClassificationArg::Public => Classification::Public,
+            ClassificationArg::Internal => Classification::Internal,
+            ClassificationArg::Confidential => Classification::Confidential,
+            ClassificationArg::Restricted => Classification::Restricted,
+        }
+    }
 }
 
 /// `user:ID`, `service_account:ID` or `platform_operator:ID`; ids may hold
@@ -110,7 +155,7 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
             kind: resource_kind,
             id: resource_id,
             owner: q.owner.as_deref(),
-            classification: q.classification,
+            classification: q.classification.into(),
             locked: q.locked,
         },
         // The command line owns the clock; the library takes the instant.

@@ -64,42 +64,8 @@ enum Command {
         /// Tenant documents (files or directories).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Who asks: `user:ID`, `service_account:ID` or `platform_operator:ID`.
-        #[arg(long)]
-        principal: String,
-        /// The tenant the principal belongs to (not needed for operators).
-        #[arg(long)]
-        principal_tenant: Option<String>,
-        /// A group the principal is in (repeat for several).
-        #[arg(long = "group")]
-        groups: Vec<String>,
-        /// The principal signed in with multi-factor authentication.
-        #[arg(long)]
-        mfa: bool,
-        /// The principal's source IP address.
-        #[arg(long)]
-        ip: Option<std::net::IpAddr>,
-        /// The action, e.g. `read`; the permission checked is `KIND:ACTION`.
-        #[arg(long)]
-        action: String,
-        /// The resource: `TENANT/KIND/ID`.
-        #[arg(long)]
-        resource: String,
-        /// The resource's owner.
-        #[arg(long)]
-        owner: Option<String>,
-        /// The resource's data classification.
-        #[arg(long, value_enum, default_value_t = ClassificationArg::Internal)]
-        classification: ClassificationArg,
-        /// The resource is locked.
-        #[arg(long)]
-        locked: bool,
-        /// Ask as of this instant (RFC 3339) instead of now.
-        #[arg(long)]
-        at: Option<chrono::DateTime<chrono::Utc>>,
-        /// Append the decision to this JSON Lines audit trail (verified first).
-        #[arg(long)]
-        audit: Option<PathBuf>,
+        #[command(flatten)]
+        question: explain::Question,
     },
     /// Audit trail tools.
     Audit {
@@ -131,26 +97,6 @@ enum AuditCommand {
     },
 }
 
-/// Data classification of a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ClassificationArg {
-    Public,
-    Internal,
-    Confidential,
-    Restricted,
-}
-
-impl From<ClassificationArg> for tenant_model::Classification {
-    fn from(c: ClassificationArg) -> Self {
-        match c {
-            ClassificationArg::Public => tenant_model::Classification::Public,
-            ClassificationArg::Internal => tenant_model::Classification::Internal,
-            ClassificationArg::Confidential => tenant_model::Classification::Confidential,
-            ClassificationArg::Restricted => tenant_model::Classification::Restricted,
-        }
-    }
-}
-
 /// How problems are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
@@ -165,37 +111,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate { paths, format } => validate::run(&paths, format),
         Command::Compliance { paths, at, format } => compliance::run(&paths, at, format),
-        Command::Explain {
-            paths,
-            principal,
-            principal_tenant,
-            groups,
-            mfa,
-            ip,
-            action,
-            resource,
-            owner,
-            classification,
-            locked,
-            at,
-            audit,
-        } => explain::run(
-            &paths,
-            &explain::Question {
-                principal,
-                principal_tenant,
-                groups,
-                mfa,
-                ip,
-                action,
-                resource,
-                owner,
-                classification: classification.into(),
-                locked,
-                at,
-                audit,
-            },
-        ),
+        Command::Explain { paths, question } => explain::run(&paths, &question),
         Command::Audit {
             command: AuditCommand::Verify { file, head },
         } => audit::verify(&file, head.as_deref()),
