@@ -131,3 +131,120 @@ fn yaml_1_2_scalars() {
     let problems = parse(&number, Format::Yaml).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems}");
 }
+
+/// Random edits of real documents never panic the parser, and every failure
+/// names at least one problem, each with a line and a column.
+mod mutations {
+    use proptest::prelude::*;
+    use tenant_kit::model::{self, Format, Tenant};
+
+    use crate::root;
+
+    fn sources() -> Vec<(Format, String)> {
+        [
+            "acme-music.yaml",
+            "json/acme-music.json",
+            "beatforge.yaml",
+            "json/lofi-labs.json",
+        ]
+        .iter()
+        .map(|name| {
+            let path = root().join("examples/tenants").join(name);
+            (
+                Format::from_path(&path).unwrap(),
+                std::fs::read_to_string(path).unwrap(),
+            )
+        })
+        .chain(std::iter::once((
+            Format::Toml,
+            std::fs::read_to_string(root().join("examples/invalid/bad-time-zone-and-cidr.toml"))
+                .unwrap(),
+        )))
+        .collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Delete(usize, usize),
+        Insert(usize, String),
+        Duplicate(usize, usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let snippet = prop::sample::select(vec![
+            "\n",
+            " ",
+            ":",
+            "- ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"",
+            "'",
+            ",",
+            "#",
+            "&a",
+            "*a",
+            "!!",
+            "~",
+            "null",
+            "0",
+            "-1",
+            "1e999",
+            "\t",
+            "\u{feff}",
+            "é",
+            "=",
+            "[[x]]",
+            "schema_version: 2\n",
+        ]);
+        prop_oneof![
+            (any::<usize>(), 1usize..40).prop_map(|(at, len)| Edit::Delete(at, len)),
+            (any::<usize>(), snippet).prop_map(|(at, s)| Edit::Insert(at, s.to_owned())),
+            (any::<usize>(), 1usize..200).prop_map(|(at, len)| Edit::Duplicate(at, len)),
+        ]
+    }
+
+    fn apply(text: &str, edit: &Edit) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let clamp = |i: usize| i % (chars.len() + 1);
+        let mut out = chars.clone();
+        match edit {
+            Edit::Delete(at, len) => {
+                let start = clamp(*at);
+                let end = (start + len).min(chars.len());
+                out.drain(start..end);
+            }
+            Edit::Insert(at, s) => {
+                let at = clamp(*at);
+                out.splice(at..at, s.chars());
+            }
+            Edit::Duplicate(at, len) => {
+                let start = clamp(*at);
+                let end = (start + len).min(chars.len());
+                let copy: Vec<char> = chars[start..end].to_vec();
+                out.splice(end..end, copy);
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn edited_documents_fail_cleanly(which in 0usize..5, edits in prop::collection::vec(edit(), 1..4)) {
+            let (format, original) = sources().swap_remove(which);
+            let text = edits.iter().fold(original, |t, e| apply(&t, e));
+            if let Err(problems) = model::parse::<Tenant>(&text, format) {
+                prop_assert!(!problems.is_empty());
+                for p in &problems {
+                    prop_assert!(p.line().is_some_and(|l| l >= 1) && p.column().is_some_and(|c| c >= 1), "{p}");
+                    prop_assert!(!p.message().is_empty());
+                    prop_assert!(!p.message().contains("aCmEoNcAlLsEcReTtOkEn01"), "{p}");
+                }
+            }
+        }
+    }
+}

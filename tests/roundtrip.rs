@@ -218,4 +218,18 @@ fn debug_and_errors_never_show_webhook_urls() {
     let shown = format!("{problems} {problems:?}");
     assert!(shown.contains("/slack/receivers/0/channel"), "{shown}");
     assert!(!shown.contains("hooks.slack.com"), "{shown}");
+
+    // Nor when a slip of the keyboard makes the URL a key, or a value of the
+    // wrong type.
+    let base = std::fs::read_to_string(root().join("examples/tenants/lofi-labs.yaml")).unwrap();
+    let url = "https://hooks.slack.com/services/T0/B0/aCmEoNcAlLsEcReTtOkEn01";
+    for text in [
+        format!("{base}{url}: 1\n"),
+        base.replace("  enabled: true", &format!("  enabled: {url}")),
+    ] {
+        let problems = model::parse::<Tenant>(&text, Format::Yaml).unwrap_err();
+        let shown = format!("{problems} {problems:?}");
+        assert!(shown.contains("<URL not shown>"), "{shown}");
+        assert!(!shown.contains("hooks.slack.com"), "{shown}");
+    }
 }

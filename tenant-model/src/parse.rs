@@ -118,6 +118,11 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     {
         return Ok(document);
     }
+    if problems.is_empty() {
+        // Every path that gives up records why first; this keeps a
+        // `Problems` from ever being empty should one not.
+        problems.push(Problem::new("", "the document could not be read"));
+    }
     Err(finish(problems, text, format))
 }
 
@@ -152,12 +157,29 @@ pub(crate) fn finish(mut problems: Vec<Problem>, text: &str, format: Format) -> 
     problems = problems
         .into_iter()
         .map(|p| {
-            if p.line().is_some() {
-                p
+            let (line, column) = match (p.line(), p.column()) {
+                (Some(line), Some(column)) => (line, column),
+                _ => map.position(p.pointer()),
+            };
+            // A URL may be a webhook URL or carry credentials: whatever put
+            // one in a message or a pointer (a misplaced value, a key), it
+            // is not shown. In a pointer, `/` is escaped as `~1`.
+            let pointer = if p.pointer().contains(":~1~1") {
+                p.pointer()
+                    .split('/')
+                    .map(|segment| {
+                        if segment.contains(":~1~1") {
+                            "<URL not shown>"
+                        } else {
+                            segment
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
             } else {
-                let (line, column) = map.position(p.pointer());
-                p.at(line, column)
-            }
+                p.pointer().to_owned()
+            };
+            Problem::new(pointer, redact_urls(p.message())).at(line, column)
         })
         .collect();
     problems.sort();
@@ -222,6 +244,31 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
             }
         },
     }
+}
+
+/// Replaces every URL-like word (anything around `://` up to a quote,
+/// backtick or white space) with `<URL not shown>`.
+fn redact_urls(message: &str) -> String {
+    let is_edge = |c: char| c == '`' || c == '"' || c == '\'' || c.is_whitespace();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at);
+        let start = before.rfind(is_edge).map_or(0, |i| i + 1);
+        let end = after.find(is_edge).unwrap_or(after.len());
+        if end <= 3 {
+            // A bare scheme such as `https://` names no place: keep it.
+            out.push_str(before);
+            out.push_str("://");
+            rest = after.get(3..).unwrap_or("");
+            continue;
+        }
+        out.push_str(before.get(..start).unwrap_or(""));
+        out.push_str("<URL not shown>");
+        rest = after.get(end..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes a trailing " at line N column M" that some parsers add: the
@@ -525,6 +572,23 @@ mod tests {
         assert_eq!(
             humanize("invalid type: sequence, expected struct Tenant"),
             "invalid type: list, expected a mapping"
+        );
+    }
+
+    #[test]
+    fn urls_are_never_shown() {
+        assert_eq!(
+            redact_urls("unknown field `https://hooks.slack.com/services/T/B/x`, expected `a`"),
+            "unknown field `<URL not shown>`, expected `a`"
+        );
+        assert_eq!(
+            redact_urls("invalid type: string \"http://u:p@h/x\" and ftp://y z"),
+            "invalid type: string \"<URL not shown>\" and <URL not shown> z"
+        );
+        assert_eq!(redact_urls("no url here"), "no url here");
+        assert_eq!(
+            redact_urls("must be an `https://` URL"),
+            "must be an `https://` URL"
         );
     }
 
