@@ -124,7 +124,7 @@ fn yaml_1_2_scalars() {
         .collect();
     assert_eq!(
         messages,
-        ["/audit/enabled: invalid type: string \"on\", expected a boolean"]
+        ["/audit/enabled: invalid type: string `on`, expected a boolean"]
     );
 
     let number = base.replace("locale: en-US", "locale: 42");

@@ -229,7 +229,7 @@ fn debug_and_errors_never_show_webhook_urls() {
     ] {
         let problems = model::parse::<Tenant>(&text, Format::Yaml).unwrap_err();
         let shown = format!("{problems} {problems:?}");
-        assert!(shown.contains("<URL not shown>"), "{shown}");
+        assert!(shown.contains("<not shown"), "{shown}");
         assert!(!shown.contains("hooks.slack.com"), "{shown}");
     }
 }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::show::{escape_controls, is_dangerous, looks_like_credential, redact_credentials};
+
 /// One problem in a document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Problem {
@@ -14,13 +16,48 @@ pub struct Problem {
 
 impl Problem {
     /// A problem at `pointer` (RFC 6901; `""` is the whole document).
+    ///
+    /// The pointer and the message are made safe to show: control,
+    /// bidirectional and line-separator characters are escaped (one problem
+    /// is one line), and anything that looks like a credential (a URL, a
+    /// Slack webhook path or token, `user:password@host`) is replaced, in
+    /// the message and in any segment of the pointer.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem::raw(pointer, message).shown_safely()
+    }
+
+    /// A problem whose pointer and message are kept as given until
+    /// [`shown_safely`](Self::shown_safely): the parser needs the raw
+    /// pointer to find the field's position first.
+    pub(crate) fn raw(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             line: None,
             column: None,
             pointer: pointer.into(),
             message: message.into(),
         }
+    }
+
+    /// This problem with its pointer and message made safe to show.
+    pub(crate) fn shown_safely(mut self) -> Self {
+        self.message = escape_controls(&redact_credentials(&self.message));
+        let pointer_is_plain = !self.pointer.chars().any(is_dangerous)
+            && !looks_like_credential(&self.pointer.replace("~1", "/"));
+        if !pointer_is_plain {
+            self.pointer = self
+                .pointer
+                .split('/')
+                .map(|segment| {
+                    if looks_like_credential(&segment.replace("~1", "/").replace("~0", "~")) {
+                        "<not shown>".to_owned()
+                    } else {
+                        escape_controls(segment)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+        }
+        self
     }
 
     /// This problem, placed at `line` and `column` (both 1-based).

@@ -58,9 +58,11 @@ mod quotas;
 mod rules;
 mod schema;
 mod secret;
+mod show;
 mod slack;
 mod tenant;
 mod text;
+mod value;
 mod version;
 
 pub use crate::access::{
@@ -91,6 +93,7 @@ pub use crate::quotas::{
 pub use crate::rules::{SetProblem, check_against_platform, check_tenant_set};
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};
+pub use crate::show::{escape_controls, looks_like_credential, redact_credentials};
 pub use crate::slack::{SlackConfig, SlackReceiver, SlackTemplate};
 pub use crate::tenant::{
     AuditSettings, Contact, ContactRole, DataProtection, DataResidency, Tenant, TenantStatus, Tier,
@@ -111,5 +114,5 @@ pub fn locate(text: &str, format: Format, pointer: &str) -> (usize, usize) {
 /// Places problems found after parsing at their line and column in `text`
 /// and puts them in document order.
 pub fn place(problems: Vec<Problem>, text: &str, format: Format) -> Vec<Problem> {
-    parse::finish(problems, text, format).into_vec()
+    parse::finish(problems, parse::TENANT_SECRETS, text, format).into_vec()
 }

@@ -17,13 +17,15 @@
 
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{Problem, Problems, join, push_segment};
 use crate::locate::{SourceMap, line_column};
+use crate::show::quote;
 use crate::text::placeholder_for;
+use crate::value::{Reading, Strict, StrictValue};
 use crate::version;
 
 /// The formats documents are written in.
@@ -105,7 +107,7 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     let document = parse_value(text, format)
         .and_then(|value| version::migrate(D::KIND, value))
         .map_err(|p| vec![p])
-        .map(|value| typed::<D>(value, &mut problems));
+        .map(|value| typed::<D>(value, text.len(), &mut problems));
     let document = match document {
         Ok(document) => document,
         Err(early) => {
@@ -123,7 +125,7 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
         // `Problems` from ever being empty should one not.
         problems.push(Problem::new("", "the document could not be read"));
     }
-    Err(finish(problems, text, format))
+    Err(finish(problems, secret_positions(D::KIND), text, format))
 }
 
 /// Writes a document in `format`. Inline secrets are written as
@@ -151,51 +153,93 @@ pub fn to_text<D: serde::Serialize>(document: &D, format: Format) -> Result<Stri
     }
 }
 
-/// Places problems at their line and column, orders and bounds them.
-pub(crate) fn finish(mut problems: Vec<Problem>, text: &str, format: Format) -> Problems {
+/// Where a tenant document holds secrets (`*` stands for any list index).
+/// A test keeps this list equal to the places the published schema gives
+/// the `Secret` type.
+pub(crate) const TENANT_SECRETS: &[&str] = &[
+    "/isolation/database/password",
+    "/isolation/cache/password",
+    "/slack/receivers/*/webhook_url",
+];
+
+/// What a problem at a secret's position says, whatever went wrong there:
+/// nothing of what was written is repeated, not even a key.
+pub(crate) const SECRET_PROBLEM: &str =
+    "invalid secret: expected the secret as text, `{ env: NAME }` or `{ file: PATH }`";
+
+/// The secret positions of a kind of document.
+pub(crate) fn secret_positions(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "tenant_base" => TENANT_SECRETS,
+        _ => &[],
+    }
+}
+
+/// The secret position `pointer` is at or under, if any: the pointer cut to
+/// that position.
+fn secret_position_of<'p>(pointer: &'p str, secrets: &[&str]) -> Option<&'p str> {
+    secrets.iter().find_map(|pattern| {
+        let mut end = 0usize;
+        let mut rest = pointer;
+        for expected in pattern.split('/').skip(1) {
+            let segment_text = rest.strip_prefix('/')?;
+            let len = segment_text.find('/').unwrap_or(segment_text.len());
+            let segment = segment_text.get(..len)?;
+            if expected != "*" && expected != segment {
+                return None;
+            }
+            end += 1 + len;
+            rest = segment_text.get(len..)?;
+        }
+        pointer.get(..end)
+    })
+}
+
+/// Places problems at their line and column, makes them safe to show,
+/// orders and bounds them.
+pub(crate) fn finish(
+    problems: Vec<Problem>,
+    secrets: &[&str],
+    text: &str,
+    format: Format,
+) -> Problems {
     let map = SourceMap::build(text, format);
-    problems = problems
+    let mut problems: Vec<Problem> = problems
         .into_iter()
         .map(|p| {
             let (line, column) = match (p.line(), p.column()) {
                 (Some(line), Some(column)) => (line, column),
                 _ => map.position(p.pointer()),
             };
-            // A URL may be a webhook URL or carry credentials: whatever put
-            // one in a message or a pointer (a misplaced value, a key), it
-            // is not shown. In a pointer, `/` is escaped as `~1`.
-            let pointer = if p.pointer().contains(":~1~1") {
-                p.pointer()
-                    .split('/')
-                    .map(|segment| {
-                        if segment.contains(":~1~1") {
-                            "<URL not shown>"
-                        } else {
-                            segment
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("/")
-            } else {
-                p.pointer().to_owned()
+            // Nothing at a secret's position is shown: the problem is cut to
+            // the secret's own pointer (a key under it may be the secret
+            // itself) and says only what a secret may be.
+            let problem = match secret_position_of(p.pointer(), secrets) {
+                // At the secret itself, the messages are the secret type's
+                // and the rules' own, which say why and repeat nothing.
+                Some(at) if at == p.pointer() => Problem::raw(at, p.message()),
+                Some(at) => Problem::raw(at, SECRET_PROBLEM),
+                None => Problem::raw(p.pointer(), p.message()),
             };
-            Problem::new(pointer, redact_urls(p.message())).at(line, column)
+            problem.shown_safely().at(line, column)
         })
         .collect();
     problems.sort();
     problems.dedup();
-    if problems.len() >= MAX_PROBLEMS {
-        // The parser stops collecting at the limit, so the true count is unknown.
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
         problems.truncate(MAX_PROBLEMS);
         problems.push(Problem::new(
             "",
-            format!("too many problems; only the first {MAX_PROBLEMS} are shown"),
+            format!("{more} more problems are not shown; only the first {MAX_PROBLEMS} are"),
         ));
     }
     Problems::new(problems)
 }
 
-/// Parses text into a JSON value; a syntax error is one problem with a position.
+/// Parses text into a JSON value; a syntax error is one problem with a
+/// position. The value is read strictly (see [`crate::value`]): a key
+/// written twice, or a number that is not finite, is a problem too.
 pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(Problem::new(
@@ -207,18 +251,39 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
         )
         .at(1, 1));
     }
+    let reading = Reading::default();
+    // A problem of the strict reader carries its own pointer and message;
+    // the parser's error gives the position.
+    let strict = |line: usize, column: usize, fallback: String| {
+        let problem = match reading.take_problem() {
+            Some((pointer, message)) => Problem::raw(pointer, message),
+            None => Problem::raw("", fallback),
+        };
+        problem.shown_safely().at(line.max(1), column.max(1))
+    };
     match format {
-        Format::Json => serde_json::from_str::<Value>(text).map_err(|e| {
-            let message = strip_position(&e.to_string());
-            Problem::new("", format!("invalid JSON: {message}"))
-                .at(e.line().max(1), e.column().max(1))
-        }),
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            StrictValue(&reading)
+                .deserialize(&mut de)
+                .and_then(|value| de.end().map(|()| value))
+                .map_err(|e| {
+                    let message = strip_position(&e.to_string());
+                    strict(e.line(), e.column(), format!("invalid JSON: {message}"))
+                })
+        }
         Format::Yaml => {
             let mut options = serde_saphyr::Options::default();
             options.with_snippet = false;
             // YAML 1.2 booleans only: `no` (Norwegian) and `on` are text.
             options.strict_booleans = true;
-            match serde_saphyr::from_str_with_options::<Value>(text, options) {
+            options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+            let read = serde_saphyr::with_deserializer_from_str_with_options(
+                text,
+                options,
+                |de| StrictValue(&reading).deserialize(de),
+            );
+            match read {
                 Ok(Value::Null) if text.trim().is_empty() => {
                     Err(Problem::new("", "document is empty").at(1, 1))
                 }
@@ -228,13 +293,23 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                         .location()
                         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
                     let message = strip_position(&e.to_string());
-                    Err(Problem::new("", format!("invalid YAML: {message}"))
-                        .at(line.max(1), column.max(1)))
+                    Err(strict(line, column, format!("invalid YAML: {message}")))
                 }
             }
         }
         Format::Toml => match toml::from_str::<toml::Table>(text) {
-            Ok(table) => Ok(toml_to_json(toml::Value::Table(table))),
+            Ok(table) => {
+                let mut pointer = String::new();
+                toml_to_json(toml::Value::Table(table), &mut pointer).map_err(|pointer| {
+                    let (line, column) = SourceMap::build(text, Format::Toml).position(&pointer);
+                    Problem::raw(
+                        pointer,
+                        "expected a finite number, found `nan` or an infinity",
+                    )
+                    .shown_safely()
+                    .at(line, column)
+                })
+            }
             Err(e) => {
                 let (line, column) = e
                     .span()
@@ -244,31 +319,6 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
             }
         },
     }
-}
-
-/// Replaces every URL-like word (anything around `://` up to a quote,
-/// backtick or white space) with `<URL not shown>`.
-fn redact_urls(message: &str) -> String {
-    let is_edge = |c: char| c == '`' || c == '"' || c == '\'' || c.is_whitespace();
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("://") {
-        let (before, after) = rest.split_at(at);
-        let start = before.rfind(is_edge).map_or(0, |i| i + 1);
-        let end = after.find(is_edge).unwrap_or(after.len());
-        if end <= 3 {
-            // A bare scheme such as `https://` names no place: keep it.
-            out.push_str(before);
-            out.push_str("://");
-            rest = after.get(3..).unwrap_or("");
-            continue;
-        }
-        out.push_str(before.get(..start).unwrap_or(""));
-        out.push_str("<URL not shown>");
-        rest = after.get(end..).unwrap_or("");
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Removes a trailing " at line N column M" that some parsers add: the
@@ -281,49 +331,98 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
+/// TOML as a JSON value; a float that is not finite (`nan`, `inf`) has no
+/// JSON form and is an error with its pointer (it used to become null, that
+/// is "use the default").
+fn toml_to_json(value: toml::Value, pointer: &mut String) -> Result<Value, String> {
+    Ok(match value {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Float(f) => match serde_json::Number::from_f64(f) {
+            Some(n) => Value::Number(n),
+            None => return Err(pointer.clone()),
+        },
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        ),
-    }
+        toml::Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+                out.push(toml_to_json(item, pointer)?);
+                pointer.truncate(len);
+            }
+            Value::Array(out)
+        }
+        toml::Value::Table(table) => {
+            let mut out = serde_json::Map::new();
+            for (key, item) in table {
+                let len = pointer.len();
+                push_segment(pointer, &key);
+                let item = toml_to_json(item, pointer)?;
+                pointer.truncate(len);
+                out.insert(key, item);
+            }
+            Value::Object(out)
+        }
+    })
 }
 
+/// How much text the retry loop of [`typed`] may deserialize in all, in
+/// bytes: every retry reads the whole document again, so a large document
+/// gets fewer retries and the work stays linear in its size.
+const RETRY_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+
 /// Deserializes `value` into `D`, collecting problems as described in the
-/// module docs; then runs field and cross-field rules.
-fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D> {
+/// module docs; then runs field and cross-field rules. `size` is the
+/// document's size in bytes, which bounds the retries.
+fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>) -> Option<D> {
+    let max_attempts = (RETRY_BUDGET_BYTES / size.max(1)).clamp(2, MAX_PROBLEMS + 1);
     // Pointers whose value was replaced or removed; problems under them are
     // consequences and are dropped.
     let mut replaced: Vec<String> = Vec::new();
     let mut attempts = 0usize;
     let document = loop {
         attempts += 1;
-        if attempts > MAX_PROBLEMS {
+        if attempts > max_attempts {
+            if max_attempts <= MAX_PROBLEMS {
+                problems.push(Problem::raw(
+                    "",
+                    format!(
+                        "checking stopped after {} problems: the document is too large to check further in one run",
+                        problems.len()
+                    ),
+                ));
+            }
             break None;
         }
-        let error = match serde_path_to_error::deserialize::<_, D>(&value) {
+        let error = match serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
             Ok(document) => break Some(document),
             Err(error) => error,
         };
         let pointer = path_to_pointer(error.path());
         let message = error.inner().to_string();
-        if let Some(field) = between(&message, "unknown field `", "`") {
-            // The path ends at the unknown key.
-            let known = between(&message, "expected ", "")
-                .map(|rest| format!(", expected {rest}"))
-                .unwrap_or_default();
-            problems.push(Problem::new(
+        if message.starts_with("invalid secret") {
+            // The secret's own messages repeat nothing of what was written.
+            if !replaced.contains(&pointer) {
+                problems.push(Problem::raw(&pointer, message));
+            }
+            match value_at_mut(&mut value, &pointer) {
+                Some(slot) if !replaced.contains(&pointer) => {
+                    *slot = Value::String("placeholder".to_owned());
+                    replaced.push(pointer);
+                }
+                _ => break None,
+            }
+        } else if message.starts_with("unknown field `") {
+            // The path ends at the unknown key; the key is taken from the
+            // path, not from the message, where a backtick in it would cut
+            // it short.
+            let field = last_segment(&pointer);
+            problems.push(Problem::raw(
                 &pointer,
-                format!("unknown field `{field}`{known}"),
+                format!("unknown field {}{}", quote(&field), expected_tail(&message)),
             ));
             let removed = value_at_mut(&mut value, parent_of(&pointer))
                 .and_then(Value::as_object_mut)
@@ -335,7 +434,7 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
             // A stand-in put there earlier may not pass this type's rule
             // either; that is no new problem.
             if !replaced.contains(&pointer) {
-                problems.push(Problem::new(&pointer, message));
+                problems.push(Problem::raw(&pointer, message));
             }
             let slot = value_at_mut(&mut value, &pointer);
             match slot {
@@ -348,14 +447,15 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
         } else if let Some(field) = between(&message, "missing field `", "`") {
             let member = join(&pointer, &field);
             if !is_under_any(&member, &replaced) {
-                problems.push(Problem::new(
+                problems.push(Problem::raw(
                     member,
                     format!("missing required field `{field}`"),
                 ));
             }
             break None;
         } else {
-            problems.push(Problem::new(&pointer, humanize(&message)));
+            let message = with_found_value(&message, value.pointer(&pointer));
+            problems.push(Problem::raw(&pointer, humanize(&message)));
             if pointer.is_empty() || replaced.contains(&pointer) {
                 break None;
             }
@@ -382,17 +482,86 @@ fn typed<D: Document>(mut value: Value, problems: &mut Vec<Problem>) -> Option<D
         }
     };
     let document = document?;
-    let mut later = Vec::new();
-    if let Err(errors) = document.validate() {
-        validation_problems(&errors, "", &mut later);
+    let (mut later, too_long) = later_problems(&document);
+    if !too_long.is_empty() {
+        // A list over its maximum: `validator` reports its length and
+        // nothing inside it. Check again with each such list cut to its
+        // maximum, so the problems of the items that count are found too
+        // (and the rules never work through an unbounded list).
+        for (pointer, max) in &too_long {
+            if let Some(items) = value.pointer_mut(pointer).and_then(Value::as_array_mut) {
+                items.truncate(*max);
+            }
+        }
+        if let Ok(cut) = serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
+            let (inner, _) = later_problems(&cut);
+            later.extend(inner.into_iter().filter(|p| {
+                too_long
+                    .iter()
+                    .any(|(list, _)| is_under_any(p.pointer(), std::slice::from_ref(list)) && p.pointer() != list)
+            }));
+        }
     }
-    document.check_rules(&mut later);
     problems.extend(
         later
             .into_iter()
             .filter(|p| !is_under_any(p.pointer(), &replaced)),
     );
     Some(document)
+}
+
+/// The field rules' and the document rules' problems, and the lists found
+/// over their maximum length (pointer, maximum).
+fn later_problems<D: Document>(document: &D) -> (Vec<Problem>, Vec<(String, usize)>) {
+    let mut later = Vec::new();
+    let mut too_long = Vec::new();
+    if let Err(errors) = document.validate() {
+        validation_problems(&errors, "", &mut later, &mut too_long);
+    }
+    document.check_rules(&mut later);
+    (later, too_long)
+}
+
+/// The `, expected ...` end of a serde message. It is taken from the last
+/// occurrence, since the quoted value before it may hold the same words.
+fn expected_tail(message: &str) -> String {
+    if let Some((_, expected)) = message.rsplit_once(", expected ") {
+        format!(", expected {expected}")
+    } else if message.ends_with(", there are no fields") {
+        ", there are no fields".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// A serde message about a value (invalid type or value, unknown variant)
+/// with the value described from the document itself: bounded, escaped and
+/// never a credential, where serde would repeat it whole.
+fn with_found_value(message: &str, found: Option<&Value>) -> String {
+    let Some(found) = found else {
+        return message.to_owned();
+    };
+    let described = match found {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) => format!("string {}", quote(s)),
+        Value::Array(_) => "list".to_owned(),
+        Value::Object(_) => "mapping".to_owned(),
+    };
+    let tail = expected_tail(message);
+    if message.starts_with("invalid type: ") {
+        format!("invalid type: {described}{tail}")
+    } else if message.starts_with("invalid value: ") {
+        format!("invalid value: {described}{tail}")
+    } else if message.starts_with("unknown variant ") {
+        match found {
+            Value::String(s) => format!("unknown variant {}{tail}", quote(s)),
+            _ => format!("unknown variant{tail}"),
+        }
+    } else {
+        message.to_owned()
+    }
 }
 
 /// A value of the type serde's message says was expected.
@@ -520,8 +689,14 @@ fn humanize(message: &str) -> String {
     out
 }
 
-/// Turns `validator` errors into problems, with pointers built from field names.
-fn validation_problems(errors: &ValidationErrors, pointer: &str, out: &mut Vec<Problem>) {
+/// Turns `validator` errors into problems, with pointers built from field
+/// names; notes the lists found over their maximum length in `too_long`.
+fn validation_problems(
+    errors: &ValidationErrors,
+    pointer: &str,
+    out: &mut Vec<Problem>,
+    too_long: &mut Vec<(String, usize)>,
+) {
     for (field, kind) in errors.errors() {
         let here = join(pointer, field);
         match kind {
@@ -545,14 +720,25 @@ fn validation_problems(errors: &ValidationErrors, pointer: &str, out: &mut Vec<P
                         if let Some(count) = count {
                             message.push_str(&format!(", found {count}"));
                         }
+                        let max = error
+                            .params
+                            .get("max")
+                            .and_then(Value::as_u64)
+                            .and_then(|max| usize::try_from(max).ok());
+                        if let (Value::Array(items), Some(max)) = (found, max)
+                            && items.len() > max
+                        {
+                            message.push_str(&format!("; the first {max} are checked"));
+                            too_long.push((here.clone(), max));
+                        }
                     }
-                    out.push(Problem::new(&here, message));
+                    out.push(Problem::raw(&here, message));
                 }
             }
-            ValidationErrorsKind::Struct(inner) => validation_problems(inner, &here, out),
+            ValidationErrorsKind::Struct(inner) => validation_problems(inner, &here, out, too_long),
             ValidationErrorsKind::List(items) => {
                 for (index, inner) in items {
-                    validation_problems(inner, &format!("{here}/{index}"), out);
+                    validation_problems(inner, &format!("{here}/{index}"), out, too_long);
                 }
             }
         }
@@ -577,18 +763,36 @@ mod tests {
 
     #[test]
     fn urls_are_never_shown() {
+        use crate::show::{NOT_SHOWN, redact_credentials};
         assert_eq!(
-            redact_urls("unknown field `https://hooks.slack.com/services/T/B/x`, expected `a`"),
-            "unknown field `<URL not shown>`, expected `a`"
+            redact_credentials("unknown field `https://hooks.slack.com/services/T/B/x`, expected `a`"),
+            format!("unknown field `{NOT_SHOWN}`, expected `a`")
         );
         assert_eq!(
-            redact_urls("invalid type: string \"http://u:p@h/x\" and ftp://y z"),
-            "invalid type: string \"<URL not shown>\" and <URL not shown> z"
+            redact_credentials("invalid type: string \"http://u:p@h/x\" and ftp://y z"),
+            format!("invalid type: string \"{NOT_SHOWN}\" and {NOT_SHOWN} z")
         );
-        assert_eq!(redact_urls("no url here"), "no url here");
+        assert_eq!(redact_credentials("no url here"), "no url here");
         assert_eq!(
-            redact_urls("must be an `https://` URL"),
+            redact_credentials("must be an `https://` URL"),
             "must be an `https://` URL"
+        );
+    }
+
+    #[test]
+    fn secret_positions_match_patterns() {
+        assert_eq!(
+            secret_position_of("/slack/receivers/3/webhook_url/s3cr3t", TENANT_SECRETS),
+            Some("/slack/receivers/3/webhook_url")
+        );
+        assert_eq!(
+            secret_position_of("/isolation/cache/password", TENANT_SECRETS),
+            Some("/isolation/cache/password")
+        );
+        assert_eq!(secret_position_of("/isolation/cache", TENANT_SECRETS), None);
+        assert_eq!(
+            secret_position_of("/slack/receivers/3/channel", TENANT_SECRETS),
+            None
         );
     }
 

@@ -190,8 +190,8 @@ impl Switches {
                 problems.push(Problem::new(
                     pointer,
                     format!(
-                        "environment variable `{name}` is `{}`: {expected}",
-                        value.escape_debug()
+                        "environment variable `{name}` is {}: {expected}",
+                        crate::show::quote(value)
                     ),
                 ));
             }

@@ -109,6 +109,16 @@ impl Serialize for Secret {
     }
 }
 
+/// Every error about a secret starts with `invalid secret` and repeats
+/// nothing of what was written: not the value, not a key (`{s3cr3t}` in
+/// YAML is a mapping whose key is the secret), not an environment variable
+/// name (it may be the secret pasted in the wrong place).
+fn invalid<E: de::Error>(why: &str) -> E {
+    E::custom(format!("invalid secret: {why}"))
+}
+
+const EXPECTED: &str = "expected the secret as text, `{ env: NAME }` or `{ file: PATH }`";
+
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SecretVisitor;
@@ -117,7 +127,7 @@ impl<'de> Deserialize<'de> for Secret {
             type Value = Secret;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a secret as text, or `{ env: NAME }`, or `{ file: PATH }`")
+                f.write_str(EXPECTED)
             }
 
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Secret, E> {
@@ -128,44 +138,67 @@ impl<'de> Deserialize<'de> for Secret {
                 Ok(Secret::Inline(SecretString::from(value)))
             }
 
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Secret, E> {
+                Err(invalid(EXPECTED))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Secret, A::Error> {
+                Err(invalid(EXPECTED))
+            }
+
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Secret, A::Error> {
                 let Some(key) = map.next_key::<Cow<'de, str>>()? else {
-                    return Err(de::Error::custom(
-                        "expected `{ env: NAME }` or `{ file: PATH }`, found an empty mapping",
-                    ));
+                    return Err(invalid(EXPECTED));
                 };
-                let value: String = map.next_value()?;
-                let secret = match key.as_ref() {
-                    "env" => {
-                        let ok = !value.is_empty()
-                            && value.len() <= 255
-                            && value
-                                .bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                            && !value.as_bytes().first().is_some_and(u8::is_ascii_digit);
-                        if !ok {
-                            return Err(de::Error::custom(format!(
-                                "invalid environment variable name `{}`: expected letters, digits and `_`",
-                                value.escape_debug()
-                            )));
-                        }
-                        Secret::Env(value)
-                    }
-                    "file" => {
-                        if value.is_empty() || value.contains('\0') {
-                            return Err(de::Error::custom("expected a file path"));
-                        }
-                        Secret::File(value)
-                    }
-                    other => {
-                        return Err(de::Error::unknown_field(other, &["env", "file"]));
-                    }
+                let kind = match key.as_ref() {
+                    "env" => "env",
+                    "file" => "file",
+                    _ => return Err(invalid(EXPECTED)),
                 };
-                if let Some(extra) = map.next_key::<Cow<'de, str>>()? {
-                    return Err(de::Error::custom(format!(
-                        "a secret reference has exactly one key, found also `{}`",
-                        extra.escape_debug()
-                    )));
+                let value: String = map
+                    .next_value()
+                    .map_err(|_: A::Error| invalid(&format!("`{kind}` takes text")))?;
+                let secret = if kind == "env" {
+                    let ok = !value.is_empty()
+                        && value.len() <= 255
+                        && value
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        && !value.as_bytes().first().is_some_and(u8::is_ascii_digit);
+                    if !ok {
+                        return Err(invalid(
+                            "an environment variable name has letters, digits and `_` and does not start with a digit",
+                        ));
+                    }
+                    Secret::Env(value)
+                } else {
+                    if value.is_empty() || value.contains('\0') {
+                        return Err(invalid("expected a file path"));
+                    }
+                    Secret::File(value)
+                };
+                if map.next_key::<de::IgnoredAny>()?.is_some() {
+                    return Err(invalid("a reference has exactly one key, `env` or `file`"));
                 }
                 Ok(secret)
             }
@@ -238,8 +271,16 @@ mod tests {
             r#"{"vault":"x"}"#,
             r#"{"env":"A","file":"b"}"#,
             "3",
+            r#"{"s3cr3t":null}"#,
+            r#"{"env":"hunter2 secret"}"#,
+            "[1]",
+            "null",
         ] {
-            assert!(serde_json::from_str::<Secret>(text).is_err(), "{text}");
+            let error = serde_json::from_str::<Secret>(text).unwrap_err().to_string();
+            assert!(error.starts_with("invalid secret: "), "{text}: {error}");
+            for echoed in ["s3cr3t", "hunter2", "1X", "vault", "\"b\""] {
+                assert!(!error.contains(echoed), "{text}: {error}");
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that failed its type's rule: what was expected and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {what} `{value}`: {reason}")]
+#[error("invalid {what} {value}: {reason}")]
 pub struct InvalidValue {
     what: &'static str,
     value: String,
@@ -25,26 +25,12 @@ pub struct InvalidValue {
 
 impl InvalidValue {
     fn new(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
-        // A URL in the wrong field may well be a webhook URL or carry
-        // credentials: errors never quote one.
-        if value.contains("://") {
-            return InvalidValue {
-                what,
-                value: "<URL not shown>".to_owned(),
-                reason: reason.into(),
-            };
-        }
-        // Hostile input may be huge; the error quotes a bounded prefix of it.
-        let value: String = if value.chars().count() > 80 {
-            let mut cut: String = value.chars().take(77).collect();
-            cut.push_str("...");
-            cut
-        } else {
-            value.to_owned()
-        };
+        // Hostile input may be huge, hold control characters or be a
+        // credential in the wrong field: the error quotes a bounded,
+        // escaped prefix of it, or nothing when it looks like a credential.
         InvalidValue {
             what,
-            value: value.escape_debug().to_string(),
+            value: crate::show::quote(value),
             reason: reason.into(),
         }
     }
