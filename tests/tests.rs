@@ -10,6 +10,7 @@
 )]
 
 mod examples;
+mod hardening;
 mod hostile;
 mod roundtrip;
 mod schemas;

@@ -56,13 +56,37 @@ impl<'a> SourceMap<'a> {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as YAML and TOML say (old
+/// Mac files have only `\r`).
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let bytes = before.as_bytes();
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if breaks {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
     let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, column)
+}
+
+/// The byte offset of a position counted the way serde_json counts it
+/// (lines end at `\n` only; `column` in bytes), so that it can be placed
+/// again with [`line_column`].
+pub(crate) fn offset_of_json_position(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text.get(start..).and_then(|rest| rest.find('\n')) {
+            Some(at) => start += at + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 /// The parsers bound nesting far below this; it only guards the scanner.
@@ -357,6 +381,18 @@ mod tests {
         check(Format::Yaml, text, "/a/b/1/e", (5, 7));
         check(Format::Yaml, text, "/a/b/1/e/1", (5, 14));
         check(Format::Yaml, text, "/f", (6, 1));
+    }
+
+    #[test]
+    fn every_line_break_counts() {
+        assert_eq!(line_column("a\rb\rc", 4), (3, 1));
+        assert_eq!(line_column("a\r\nb\nc", 6), (3, 1));
+        assert_eq!(line_column("a\r\nb", 3), (2, 1));
+        assert_eq!(line_column("é\rxé", 5), (2, 2));
+        let text = "{\r\"a\":\r 1,\n\"b\": x}";
+        let offset = offset_of_json_position(text, 2, 6);
+        assert_eq!(text.get(offset..offset + 1), Some("x"));
+        assert_eq!(line_column(text, offset), (4, 6));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{Problem, Problems, join, push_segment};
-use crate::locate::{SourceMap, line_column};
+use crate::locate::{SourceMap, line_column, offset_of_json_position};
 use crate::show::quote;
 use crate::text::placeholder_for;
 use crate::value::{Reading, Strict, StrictValue};
@@ -269,7 +269,10 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                 .and_then(|value| de.end().map(|()| value))
                 .map_err(|e| {
                     let message = strip_position(&e.to_string());
-                    strict(e.line(), e.column(), format!("invalid JSON: {message}"))
+                    // serde_json counts lines at `\n` only.
+                    let offset = offset_of_json_position(text, e.line(), e.column());
+                    let (line, column) = line_column(text, offset);
+                    strict(line, column, format!("invalid JSON: {message}"))
                 })
         }
         Format::Yaml => {
@@ -278,11 +281,9 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
             // YAML 1.2 booleans only: `no` (Norwegian) and `on` are text.
             options.strict_booleans = true;
             options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
-            let read = serde_saphyr::with_deserializer_from_str_with_options(
-                text,
-                options,
-                |de| StrictValue(&reading).deserialize(de),
-            );
+            let read = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+                StrictValue(&reading).deserialize(de)
+            });
             match read {
                 Ok(Value::Null) if text.trim().is_empty() => {
                     Err(Problem::new("", "document is empty").at(1, 1))
@@ -292,7 +293,7 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                     let (line, column) = e
                         .location()
                         .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-                    let message = strip_position(&e.to_string());
+                    let message = yaml_wording(&strip_position(&e.to_string()));
                     Err(strict(line, column, format!("invalid YAML: {message}")))
                 }
             }
@@ -319,6 +320,22 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
             }
         },
     }
+}
+
+/// The YAML parser's wording in the user's words: no option names, values
+/// quoted safely.
+fn yaml_wording(message: &str) -> String {
+    if let Some(key) = between(
+        message,
+        "duplicate mapping key: ",
+        ", set DuplicateKeyPolicy",
+    ) {
+        return format!("duplicate key {}: each key is written once", quote(&key));
+    }
+    if let Some(found) = between(message, "non-finite float `", "` rejected") {
+        return format!("expected a finite number, found {}", quote(&found));
+    }
+    message.to_owned()
 }
 
 /// Removes a trailing " at line N column M" that some parsers add: the
@@ -496,9 +513,9 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
         if let Ok(cut) = serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
             let (inner, _) = later_problems(&cut);
             later.extend(inner.into_iter().filter(|p| {
-                too_long
-                    .iter()
-                    .any(|(list, _)| is_under_any(p.pointer(), std::slice::from_ref(list)) && p.pointer() != list)
+                too_long.iter().any(|(list, _)| {
+                    is_under_any(p.pointer(), std::slice::from_ref(list)) && p.pointer() != list
+                })
             }));
         }
     }
@@ -765,7 +782,9 @@ mod tests {
     fn urls_are_never_shown() {
         use crate::show::{NOT_SHOWN, redact_credentials};
         assert_eq!(
-            redact_credentials("unknown field `https://hooks.slack.com/services/T/B/x`, expected `a`"),
+            redact_credentials(
+                "unknown field `https://hooks.slack.com/services/T/B/x`, expected `a`"
+            ),
             format!("unknown field `{NOT_SHOWN}`, expected `a`")
         );
         assert_eq!(

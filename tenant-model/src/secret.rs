@@ -276,7 +276,9 @@ mod tests {
             "[1]",
             "null",
         ] {
-            let error = serde_json::from_str::<Secret>(text).unwrap_err().to_string();
+            let error = serde_json::from_str::<Secret>(text)
+                .unwrap_err()
+                .to_string();
             assert!(error.starts_with("invalid secret: "), "{text}: {error}");
             for echoed in ["s3cr3t", "hunter2", "1X", "vault", "\"b\""] {
                 assert!(!error.contains(echoed), "{text}: {error}");

@@ -80,9 +80,7 @@ pub fn looks_like_credential(text: &str) -> bool {
     if url
         || aws
         || lower.contains("hooks.slack.com")
-        || lower.contains("services/t")
-            && lower.contains("/b")
-            && lower.matches('/').count() >= 3
+        || lower.contains("services/t") && lower.contains("/b") && lower.matches('/').count() >= 3
         || lower.contains("-----begin")
         || lower.contains("ghp_")
         || lower.contains("github_pat_")
@@ -93,10 +91,11 @@ pub fn looks_like_credential(text: &str) -> bool {
     }
     // Slack tokens: `xox` + one letter + `-`, and app-level `xapp-`.
     let bytes = lower.as_bytes();
-    if bytes
-        .windows(5)
-        .any(|w| w.starts_with(b"xox") && w.get(3).is_some_and(u8::is_ascii_alphabetic) && w.get(4) == Some(&b'-'))
-        || lower.contains("xapp-")
+    if bytes.windows(5).any(|w| {
+        w.starts_with(b"xox")
+            && w.get(3).is_some_and(u8::is_ascii_alphabetic)
+            && w.get(4) == Some(&b'-')
+    }) || lower.contains("xapp-")
     {
         return true;
     }
@@ -254,12 +253,18 @@ mod tests {
             format!("found {NOT_SHOWN} here")
         );
         assert_eq!(redact_credentials("nothing `here`"), "nothing `here`");
-        assert_eq!(redact_credentials("must be an `https://` URL"), "must be an `https://` URL");
+        assert_eq!(
+            redact_credentials("must be an `https://` URL"),
+            "must be an `https://` URL"
+        );
     }
 
     #[test]
     fn controls_are_escaped() {
-        assert_eq!(escape_controls("a\nb\r\u{1b}c\u{85}\u{2028}"), "a\\nb\\r\\u{1b}c\\u{85}\\u{2028}");
+        assert_eq!(
+            escape_controls("a\nb\r\u{1b}c\u{85}\u{2028}"),
+            "a\\nb\\r\\u{1b}c\\u{85}\\u{2028}"
+        );
         assert_eq!(escape_controls("plain é"), "plain é");
     }
 }

@@ -6,10 +6,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{
-    self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected,
-    Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::push_segment;
@@ -156,10 +153,7 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 push_segment(&mut pointer, &key);
                 return Err(self.0.fail(
                     pointer,
-                    format!(
-                        "duplicate key {}: each key is written once",
-                        quote(&key)
-                    ),
+                    format!("duplicate key {}: each key is written once", quote(&key)),
                 ));
             }
             self.0.path.borrow_mut().push(Step::Key(key));
@@ -167,7 +161,11 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
             let key = match self.0.path.borrow_mut().pop() {
                 Some(Step::Key(key)) => key,
                 // The path is this visitor's own stack: what it pushed is on top.
-                _ => return Err(de::Error::custom("internal error: the reading path is broken")),
+                _ => {
+                    return Err(de::Error::custom(
+                        "internal error: the reading path is broken",
+                    ));
+                }
             };
             map.insert(key, value);
         }
@@ -191,7 +189,10 @@ impl<'de> Deserializer<'de> for Strict<'de> {
                 if seq.0.len() == 0 {
                     Ok(value)
                 } else {
-                    Err(de::Error::invalid_length(items.len(), &"fewer elements in the list"))
+                    Err(de::Error::invalid_length(
+                        items.len(),
+                        &"fewer elements in the list",
+                    ))
                 }
             }
             Value::Object(map) => {
@@ -203,7 +204,10 @@ impl<'de> Deserializer<'de> for Strict<'de> {
                 if access.entries.len() == 0 {
                     Ok(value)
                 } else {
-                    Err(de::Error::invalid_length(map.len(), &"fewer members in the mapping"))
+                    Err(de::Error::invalid_length(
+                        map.len(),
+                        &"fewer members in the mapping",
+                    ))
                 }
             }
             other => other.deserialize_any(visitor),
@@ -248,10 +252,7 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         self.0.deserialize_enum(name, variants, visitor)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_unit()
     }
 
@@ -296,16 +297,19 @@ impl<'de> MapAccess<'de> for StrictMap<'de> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                seed.deserialize(de::value::BorrowedStrDeserializer::<serde_json::Error>::new(
-                    key.as_str(),
-                ))
+                seed.deserialize(
+                    de::value::BorrowedStrDeserializer::<serde_json::Error>::new(key.as_str()),
+                )
                 .map(Some)
             }
             None => Ok(None),
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
         match self.value.take() {
             Some(value) => seed.deserialize(Strict(value)),
             None => Err(de::Error::custom("a value was asked for before its key")),
@@ -325,9 +329,11 @@ mod tests {
     fn read_json(text: &str) -> Result<Value, (String, String)> {
         let reading = Reading::default();
         let mut de = serde_json::Deserializer::from_str(text);
-        StrictValue(&reading)
-            .deserialize(&mut de)
-            .map_err(|e| reading.take_problem().unwrap_or_else(|| (String::new(), e.to_string())))
+        StrictValue(&reading).deserialize(&mut de).map_err(|e| {
+            reading
+                .take_problem()
+                .unwrap_or_else(|| (String::new(), e.to_string()))
+        })
     }
 
     #[test]
