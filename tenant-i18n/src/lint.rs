@@ -184,6 +184,17 @@ fn part_name(id: &str, part: Option<&str>) -> String {
 /// Checks one catalog on its own.
 fn check_catalog(catalog: &Catalog<'_>, facts: &SourceFacts, out: &mut Findings<'_>) {
     let map = SourceMap::new(catalog.source);
+    if let Some(offset) = facts.too_deep {
+        let (line, column) = map.line_column(offset);
+        out.push(
+            None,
+            LintKind::Syntax,
+            format!(
+                "{line}:{column}: syntax error: {}",
+                crate::nesting::too_deep_message()
+            ),
+        );
+    }
     for error in &facts.errors {
         let (line, column) = map.line_column(error.pos.start);
         out.push(
