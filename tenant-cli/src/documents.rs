@@ -11,7 +11,7 @@ use tenant_model::{
     check_tenant_set, parse, place,
 };
 
-use crate::files::{Fatal, collect, read};
+use crate::files::{Fatal, collect, escape, print_line, read, shown};
 
 /// One problem in one file, as printed.
 #[derive(Debug, Serialize)]
@@ -37,7 +37,8 @@ impl Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:", self.file)?;
+        // The model escapes its pointers and messages; the file name is ours.
+        write!(f, "{}:", escape(&self.file))?;
         if let (Some(line), Some(column)) = (self.line, self.column) {
             write!(f, "{line}:{column}:")?;
         }
@@ -138,10 +139,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     }
 
     if platforms.len() > 1 {
-        let names: Vec<String> = platforms
-            .iter()
-            .map(|(s, _)| s.path.display().to_string())
-            .collect();
+        let names: Vec<String> = platforms.iter().map(|(s, _)| shown(&s.path)).collect();
         return Err(Fatal(format!(
             "more than one platform document given: {}",
             names.join(", ")
@@ -179,7 +177,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         {
             problem = Problem::new(
                 problem.pointer(),
-                format!("{} (see `{}`)", problem.message(), other.path.display()),
+                format!("{} (see `{}`)", problem.message(), shown(&other.path)),
             );
         }
         per_tenant.entry(found.tenant).or_default().push(problem);
@@ -236,22 +234,23 @@ fn override_problems(tenant: &Tenant) -> Vec<Problem> {
     out
 }
 
-/// Prints diagnostics in the chosen format.
+/// Prints diagnostics in the chosen format, in one write.
 pub(crate) fn print_diagnostics(
     diagnostics: &[Diagnostic],
     format: crate::OutputFormat,
 ) -> Result<(), Fatal> {
     match format {
         crate::OutputFormat::Text => {
-            for d in diagnostics {
-                println!("{d}");
+            if diagnostics.is_empty() {
+                return Ok(());
             }
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            print_line(lines.join("\n"))
         }
         crate::OutputFormat::Json => {
             let json = serde_json::to_string_pretty(diagnostics)
                 .map_err(|e| Fatal(format!("cannot encode the diagnostics: {e}")))?;
-            println!("{json}");
+            print_line(json)
         }
     }
-    Ok(())
 }
