@@ -27,10 +27,16 @@
 //! - Terms the catalog defines (`-brand`, `-slack`, `-grafana`): they are
 //!   product names, shared by every message, and a tenant must not rename
 //!   the product in messages it did not override.
-//! - Reference cycles and messages that may expand to more than 100
+//! - Placeables, select expressions and call arguments nested more than 32
+//!   levels deep: found by a linear pre-scan before the (recursive) parser
+//!   runs, so that no source can overflow the stack.
+//! - Reference cycles and messages or terms that may expand to more than 100
 //!   placeables (Fluent's own limit when formatting, counted here as an
 //!   upper bound over all variants), so that errors show up at validation
-//!   time rather than in a page at night.
+//!   time rather than in a page at night. A cycle is one of parts: a
+//!   message's value may use its own attribute. The references form a graph
+//!   analysed once, without recursion, in linear time, so chains, fans and
+//!   cycles of any length cost the same per reference.
 //! - Control characters other than tab and line breaks, and Unicode
 //!   bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
 //!   U+2066–U+2069), which can make text read differently from what it is.
@@ -192,7 +198,7 @@ pub fn check_overrides(locale: &LanguageIdentifier, source: &str) -> Vec<Overrid
 
 /// Checks an override source of any size against a catalog.
 fn check_source(
-    catalog_source: &str,
+    catalog_source: &'static str,
     source: &str,
     mut problems: Problems<'_, '_>,
 ) -> Vec<OverrideProblem> {
@@ -222,15 +228,15 @@ fn check_source(
         );
     }
 
-    let catalog = SourceFacts::parse(catalog_source);
-    let english = SourceFacts::parse(english_source());
-    let catalog_variables = english.all_message_variables();
+    let catalog = parsed_catalog(catalog_source);
+    let english = parsed_catalog(english_source());
+    let catalog_variables = &english.variables;
     let scope = Scope {
         overrides: &overrides,
-        catalog: &catalog,
-        english: &english,
-        references: References::new(&overrides, &catalog, &catalog_variables),
-        catalog_variables: &catalog_variables,
+        catalog: &catalog.facts,
+        english: &english.facts,
+        references: References::new(&overrides, &catalog.facts, catalog_variables),
+        catalog_variables,
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, entry) in overrides.entries.iter().enumerate() {
@@ -258,6 +264,41 @@ fn check_source(
         scope.check_entry(index, entry, &span, &mut problems);
     }
     problems.finish()
+}
+
+/// A shipped catalog, parsed, with the variables its messages use.
+#[derive(Clone)]
+struct ParsedCatalog {
+    source: &'static str,
+    facts: SourceFacts,
+    variables: BTreeSet<String>,
+}
+
+/// The shipped catalogs, parsed once per process: a set of thousands of
+/// tenants checks its overrides against the same five. Any other source (a
+/// test's) is parsed each time.
+fn parsed_catalog(source: &'static str) -> std::borrow::Cow<'static, ParsedCatalog> {
+    static SHIPPED: std::sync::OnceLock<Vec<ParsedCatalog>> = std::sync::OnceLock::new();
+    let parse = |source: &'static str| {
+        let facts = SourceFacts::parse(source);
+        let variables = facts.all_message_variables();
+        ParsedCatalog {
+            source,
+            facts,
+            variables,
+        }
+    };
+    let shipped = SHIPPED.get_or_init(|| {
+        SUPPORTED_LOCALE_TAGS
+            .iter()
+            .filter_map(|t| shipped_source(&crate::catalog::tag(t)))
+            .map(parse)
+            .collect()
+    });
+    match shipped.iter().find(|c| std::ptr::eq(c.source, source)) {
+        Some(parsed) => std::borrow::Cow::Borrowed(parsed),
+        None => std::borrow::Cow::Owned(parse(source)),
+    }
 }
 
 /// The most problems one check reports; the rest of the source is not
