@@ -77,17 +77,23 @@ impl Loaded {
     }
 }
 
-/// Indices of the first of each group of identical tenants.
+/// Indices of the first of each group of identical tenants. Identical
+/// tenants share their id, so only tenants of the same id are compared:
+/// linear for any set of distinct ids, however large.
 fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
-    (0..tenants.len())
-        .filter(|&i| {
-            let this = tenants.get(i).map(|(_, t)| t);
-            !tenants
-                .iter()
-                .take(i)
-                .any(|(_, earlier)| Some(earlier) == this)
-        })
-        .collect()
+    let mut by_id: BTreeMap<uuid::Uuid, Vec<usize>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        let kept = by_id.entry(tenant.id.uuid()).or_default();
+        let seen = kept
+            .iter()
+            .any(|&k| tenants.get(k).is_some_and(|(_, earlier)| earlier == tenant));
+        if !seen {
+            kept.push(i);
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Reads and checks every document under `paths`.

@@ -53,7 +53,7 @@ use unic_langid::LanguageIdentifier;
 use crate::analysis::{EntryFacts, PatternFacts, SourceFacts};
 use crate::catalog::{SUPPORTED_LOCALE_TAGS, english_source, shipped_source};
 use crate::conventions::FUNCTIONS;
-use crate::error::Error;
+use crate::error::{Error, escape};
 use crate::graph::{Components, Graph};
 use crate::source_map::{SourceMap, TokenKind};
 
@@ -351,21 +351,7 @@ impl Problems<'_, '_> {
     }
 }
 
-/// Control characters, bidirectional controls and line separators written
-/// as `\u{...}`, so that a problem is always one line of plain text.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_bidi_control(c) || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -284,3 +284,17 @@ fn problems_are_one_line_each() {
         ]
     );
 }
+
+#[test]
+fn a_hostile_accept_language_entry_is_quoted_short_and_on_one_line() {
+    let header = format!("fr, x\n\u{1b}[2J{}", "y".repeat(10_000));
+    let error = tenant_i18n::AcceptLanguage::parse(&header).unwrap_err();
+    let text = error.to_string();
+    assert_eq!(
+        text,
+        format!(
+            "invalid language preference `x\\u{{000a}}\\u{{001b}}[2J{}…`: not a language tag",
+            "y".repeat(58)
+        )
+    );
+}
