@@ -72,7 +72,7 @@ pub(crate) fn note(text: impl Display) {
 }
 
 /// An I/O error in our words: lowercase, no final period.
-fn describe(error: &std::io::Error) -> String {
+pub(crate) fn describe(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::BrokenPipe => "the reading end of the pipe is closed".to_owned(),
         std::io::ErrorKind::StorageFull => "no space left on the device".to_owned(),

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::files::{
-    Fatal, MAX_FILE_BYTES, note, print_line, read_bounded, shown, write_atomically,
+    Fatal, MAX_FILE_BYTES, describe, note, print_line, read_bounded, shown, write_atomically,
 };
 
 pub(crate) fn run(out: &Path, check: bool) -> Result<ExitCode, Fatal> {

@@ -780,6 +780,23 @@ mod hostile {
         );
         assert_eq!(invalid.status.code(), Some(1));
         assert!(!invalid.stdout.is_empty());
+        // Writing schemas prints on stderr only; the files are written.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("schemas").display().to_string();
+        let written = run_with(&["schema", "--out", &out], full_disk(), full_disk());
+        assert_eq!(written.status.code(), Some(0));
+        assert_eq!(
+            run(&["schema", "--out", &out, "--check"]).status.code(),
+            Some(0)
+        );
+        // A directory that cannot be made is an error, exit 2.
+        let blocked = run(&["schema", "--out", "/dev/null/schemas"]);
+        assert_eq!(blocked.status.code(), Some(2));
+        assert!(
+            stderr(&blocked).contains("cannot create `/dev/null/schemas`"),
+            "{}",
+            stderr(&blocked)
+        );
         // Help and version go through clap, which exits 0 even when it
         // cannot print.
         for flag in ["--help", "--version"] {

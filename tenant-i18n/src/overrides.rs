@@ -1014,6 +1014,21 @@ mod tests {
     }
 
     #[test]
+    fn fans_of_thirty_thousand_are_linear() {
+        let n = 30_000;
+        let leaves: String = (0..n).map(|i| format!("l{i} = leaf\n")).collect();
+        let fan: String = (0..n).map(|i| format!("{{ l{i} }}")).collect();
+        let problems = check_large(&format!("acme-root = {fan}\n{leaves}"));
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["1:1: message `acme-root` may expand to more than 100 placeables"]
+        );
+        // Thirty thousand messages sharing one: each is small, none is cyclic.
+        let many: String = (0..n).map(|i| format!("r{i} = {{ leaf }}\n")).collect();
+        assert!(check_large(&format!("{many}leaf = leaf\n")).is_empty());
+    }
+
+    #[test]
     fn escape_keeps_a_problem_on_one_line() {
         assert_eq!(
             escape("a\nb\u{1b}[31m\u{202e}c\u{2028}"),

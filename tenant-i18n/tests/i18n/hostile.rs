@@ -298,3 +298,19 @@ fn a_hostile_accept_language_entry_is_quoted_short_and_on_one_line() {
         )
     );
 }
+
+#[test]
+fn the_size_limit_counts_bytes_not_characters() {
+    // 9 + 2 × 32 763 + 1 = 65 536 bytes, but only 32 773 characters.
+    let exact = format!("acme-x = {}\n", "é".repeat(32_763));
+    assert_eq!(exact.len(), OVERRIDE_SIZE_LIMIT);
+    assert_eq!(
+        lines(&check_overrides(&lang("fr"), &exact)),
+        Vec::<String>::new()
+    );
+    let over = format!("acme-x = {}a\n", "é".repeat(32_763));
+    assert_eq!(
+        lines(&check_overrides(&lang("fr"), &over)),
+        ["1:1: overrides are 65537 bytes, more than the limit of 65536 bytes"]
+    );
+}
