@@ -36,7 +36,8 @@ pub(crate) fn run(out: &Path, check: bool) -> Result<ExitCode, Fatal> {
         }
         return Ok(ExitCode::from(1));
     }
-    fs::create_dir_all(out).map_err(|e| Fatal(format!("cannot create `{}`: {e}", shown(out))))?;
+    fs::create_dir_all(out)
+        .map_err(|e| Fatal(format!("cannot create `{}`: {}", shown(out), describe(&e))))?;
     for schema in &schemas {
         write_atomically(
             &out.join(schema.file_name),
