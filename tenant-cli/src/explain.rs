@@ -14,7 +14,7 @@ use tenant_policy::{
 };
 
 use crate::documents::{load, print_diagnostics};
-use crate::files::{Fatal, note, print_line, read, shown, write_atomically};
+use crate::files::{Fatal, escape, note, print_line, read, shown, write_atomically};
 
 /// The question, as given on the command line.
 #[derive(Debug, clap::Args)]
@@ -85,7 +85,8 @@ fn parse_principal<'a>(
 ) -> Result<(PrincipalKind, &'a str, &'a str), Fatal> {
     let usage = || {
         Fatal(format!(
-            "invalid principal `{text}`: expected `user:ID`, `service_account:ID` or `platform_operator:ID`"
+            "invalid principal `{}`: expected `user:ID`, `service_account:ID` or `platform_operator:ID`",
+            escape(text)
         ))
     };
     let (kind, id) = text.split_once(':').ok_or_else(usage)?;
@@ -120,7 +121,8 @@ fn parse_resource(text: &str) -> Result<(&str, &str, &str), Fatal> {
             Ok((tenant, kind, id))
         }
         _ => Err(Fatal(format!(
-            "invalid resource `{text}`: expected `TENANT/KIND/ID`, e.g. `acme-music/track/t-1`"
+            "invalid resource `{}`: expected `TENANT/KIND/ID`, e.g. `acme-music/track/t-1`",
+            escape(text)
         ))),
     }
 }

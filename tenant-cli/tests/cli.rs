@@ -1016,6 +1016,33 @@ mod hostile {
     }
 
     #[test]
+    fn a_bad_question_is_quoted_on_one_line() {
+        for (flag, value) in [
+            ("--principal", "robot\nx.yaml:1:1: /slug: forged"),
+            ("--resource", "a/b\u{1b}[2J"),
+        ] {
+            let mut args = vec![
+                "explain",
+                "examples/tenants",
+                "--principal",
+                "user:a",
+                "--principal-tenant",
+                "beatforge",
+                "--action",
+                "read",
+                "--resource",
+                "beatforge/track/t-1",
+            ];
+            let at = args.iter().position(|a| *a == flag).unwrap();
+            args[at + 1] = value;
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+            assert!(!stderr(&out).trim_end().chars().any(char::is_control));
+        }
+    }
+
+    #[test]
     fn two_processes_writing_schemas_at_once_leave_them_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("schemas").display().to_string();
