@@ -136,6 +136,78 @@ mod tests {
         assert_eq!(too_deep(&text), None);
     }
 
+    /// A valid Fluent message nested exactly `layers.len()` levels deep:
+    /// each layer is a placeable, a select expression (whose variant holds
+    /// the rest), a function call or a term call, where the grammar allows
+    /// it; the filler hides brackets in strings and text.
+    fn nested_message(layers: &[u8], filler: &str) -> String {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Context {
+            Pattern,
+            Expression,
+        }
+        let mut open = String::new();
+        let mut close: Vec<&str> = Vec::new();
+        let mut context = Context::Pattern;
+        for &layer in layers {
+            match (context, layer % 4) {
+                (Context::Pattern, 0 | 2) | (Context::Expression, 0) => {
+                    open.push_str("{ ");
+                    close.push(" }");
+                    context = Context::Expression;
+                }
+                (Context::Pattern, _) => {
+                    open.push_str("{ NUMBER($n) ->\n    [one] (\"\n   *[other] ");
+                    close.push("\n}");
+                }
+                (Context::Expression, _) if layer % 8 < 4 => {
+                    open.push_str("NUMBER(");
+                    close.push(")");
+                }
+                (Context::Expression, _) => {
+                    open.push_str("-t(");
+                    close.push(")");
+                }
+            }
+        }
+        let inner = match context {
+            // Braces in text would open placeables; everything else is text.
+            Context::Pattern => format!("text ( {} ) \" -> [", filler.replace(['{', '}'], "")),
+            Context::Expression => format!("\"{filler}\""),
+        };
+        close.reverse();
+        format!("-t = t\nm = {open}{inner}{}\n", close.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// The scan counts exactly the levels of a valid message, and what it
+        /// lets through parses on a small stack (64 KiB, which holds about
+        /// 48 levels of the parser in a debug build).
+        #[test]
+        fn the_scan_counts_the_levels_the_parser_recurses_into(
+            layers in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+            filler in "[(){}\\[\\]*> a-]{0,12}",
+        ) {
+            let source = nested_message(&layers, &filler);
+            proptest::prop_assert_eq!(
+                too_deep(&source).is_some(),
+                layers.len() > MAX_NESTING,
+                "{}",
+                source
+            );
+            if too_deep(&source).is_none() {
+                let parsed = std::thread::Builder::new()
+                    .stack_size(64 * 1024)
+                    .spawn(move || fluent_syntax::parser::parse(source.as_str()).is_ok())
+                    .map(|handle| handle.join().ok());
+                // Parsed without error, and without overflowing the stack.
+                proptest::prop_assert_eq!(parsed.ok(), Some(Some(true)));
+            }
+        }
+    }
+
     #[test]
     fn deep_shapes_are_found_at_the_first_level_too_many() {
         let deep = nested("{ ", "$a", " }", MAX_NESTING + 1);
