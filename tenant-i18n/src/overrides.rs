@@ -18,7 +18,10 @@
 //!   call `NUMBER` and `DATETIME`. A reference passes the referencing
 //!   message's arguments on, so every variable the referenced message needs,
 //!   directly or through its own references, must be one the referencing
-//!   message gets.
+//!   message gets. A variable that no catalog message uses is reported
+//!   where it is written, not again at every message that refers to it, so
+//!   that the sets carried along references stay as small as the catalog's
+//!   vocabulary.
 //!
 //! # What is rejected as hostile
 //!
