@@ -298,7 +298,9 @@ fn parsed_catalog(source: &'static str) -> std::borrow::Cow<'static, ParsedCatal
             .map(parse)
             .collect()
     });
-    match shipped.iter().find(|c| std::ptr::eq(c.source, source)) {
+    // Compared by content: the catalogs are constants, whose addresses the
+    // compiler need not keep equal.
+    match shipped.iter().find(|c| c.source == source) {
         Some(parsed) => std::borrow::Cow::Borrowed(parsed),
         None => std::borrow::Cow::Owned(parse(source)),
     }
@@ -443,11 +445,13 @@ struct Scope<'a> {
 type PartKey<'a> = (bool, &'a str, Option<&'a str>);
 
 /// The reference graph of the overrides on top of the catalog, analysed once:
-/// every part (value or attribute) of every entry is a node, and each
-/// reference an edge to the part it resolves to at run time.
+/// every part (value or attribute) of the overrides' entries and every part
+/// they reach is a node, and each reference an edge to the part it resolves
+/// to at run time.
 struct References<'a> {
-    /// The node of each part a reference can name.
-    resolve: BTreeMap<PartKey<'a>, usize>,
+    /// The node each reference of a node resolves to, `None` for one that
+    /// resolves to nothing.
+    resolve: BTreeMap<PartKey<'a>, Option<usize>>,
     /// The nodes of each entry of the overrides, in the order of `parts()`.
     override_nodes: Vec<Vec<usize>>,
     /// The components of the graph of every reference, to messages and
@@ -469,80 +473,74 @@ impl<'a> References<'a> {
         catalog: &'a SourceFacts,
         catalog_variables: &'a BTreeSet<String>,
     ) -> References<'a> {
-        // Number every part of every entry: the overrides', then the catalog's.
+        // The nodes: every part of every entry of the overrides, then the
+        // parts their references reach, breadth first, resolved as
+        // `Scope::message` and `Scope::term` resolve them (messages from the
+        // overrides first, terms from the catalog first; the first entry of
+        // an id, the first part of a name). Parts nothing reaches are left
+        // out, so the work is that of the overrides, not of the catalog.
+        let message = |id: &str| overrides.message(id).or_else(|| catalog.message(id));
+        let term = |id: &str| catalog.term(id).or_else(|| overrides.term(id));
         let mut nodes: Vec<&'a PatternFacts> = Vec::new();
-        let mut numbered = |source: &'a SourceFacts| -> Vec<Vec<usize>> {
-            source
-                .entries
-                .iter()
-                .map(|entry| {
-                    entry
-                        .parts()
-                        .map(|(_, facts)| {
-                            nodes.push(facts);
-                            nodes.len() - 1
-                        })
-                        .collect()
+        let mut by_address: BTreeMap<*const PatternFacts, usize> = BTreeMap::new();
+        let mut intern = |facts: &'a PatternFacts, nodes: &mut Vec<&'a PatternFacts>| {
+            *by_address
+                .entry(std::ptr::from_ref(facts))
+                .or_insert_with(|| {
+                    nodes.push(facts);
+                    nodes.len() - 1
                 })
-                .collect()
         };
-        let override_nodes = numbered(overrides);
-        let catalog_nodes = numbered(catalog);
-
-        // What each reference resolves to, as `Scope::message` and
-        // `Scope::term` choose: messages from the overrides first, terms
-        // from the catalog first; within a source the first entry of an id,
-        // and within an entry the first part of a name.
-        let mut resolve: BTreeMap<PartKey<'a>, usize> = BTreeMap::new();
-        let mut add = |source: &'a SourceFacts,
-                       numbers: &[Vec<usize>],
-                       terms: bool,
-                       first_choice: Option<&SourceFacts>| {
-            for (entry, numbers) in source.entries.iter().zip(numbers) {
-                let chosen = if terms {
-                    source.term(&entry.id)
-                } else {
-                    source.message(&entry.id)
-                };
-                if entry.is_term != terms || !chosen.is_some_and(|c| std::ptr::eq(c, entry)) {
-                    continue;
-                }
-                let taken = first_choice.is_some_and(|other| {
-                    if terms {
-                        other.term(&entry.id).is_some()
-                    } else {
-                        other.message(&entry.id).is_some()
+        let override_nodes: Vec<Vec<usize>> = overrides
+            .entries
+            .iter()
+            .map(|entry| {
+                entry
+                    .parts()
+                    .map(|(_, facts)| intern(facts, &mut nodes))
+                    .collect()
+            })
+            .collect();
+        let mut resolve: BTreeMap<PartKey<'a>, Option<usize>> = BTreeMap::new();
+        let mut all_edges: Vec<(usize, usize)> = Vec::new();
+        let mut message_edges: Vec<(usize, usize)> = Vec::new();
+        let mut from = 0;
+        while let Some(&facts) = nodes.get(from) {
+            let references = facts
+                .messages
+                .iter()
+                .map(|r| (false, r))
+                .chain(facts.terms.iter().map(|r| (true, r)));
+            for (is_term, (id, attribute)) in references {
+                let key = (is_term, id.as_str(), attribute.as_deref());
+                let to = match resolve.get(&key) {
+                    Some(&to) => to,
+                    None => {
+                        let entry = if is_term { term(id) } else { message(id) };
+                        let to = entry
+                            .and_then(|e| e.part(attribute.as_deref()))
+                            .map(|target| intern(target, &mut nodes));
+                        resolve.insert(key, to);
+                        to
                     }
-                });
-                if taken {
-                    continue;
-                }
-                for ((part, _), &node) in entry.parts().zip(numbers) {
-                    resolve
-                        .entry((terms, entry.id.as_str(), part))
-                        .or_insert(node);
+                };
+                if let Some(to) = to {
+                    all_edges.push((from, to));
+                    if !is_term {
+                        message_edges.push((from, to));
+                    }
                 }
             }
-        };
-        add(overrides, &override_nodes, false, None);
-        add(catalog, &catalog_nodes, false, Some(overrides));
-        add(catalog, &catalog_nodes, true, None);
-        add(overrides, &override_nodes, true, Some(catalog));
+            from += 1;
+        }
 
         let mut all = Graph::new(nodes.len());
+        for (from, to) in all_edges {
+            all.add_edge(from, to);
+        }
         let mut messages_only = Graph::new(nodes.len());
-        for (node, facts) in nodes.iter().enumerate() {
-            for (id, attribute) in &facts.messages {
-                if let Some(&to) = resolve.get(&(false, id.as_str(), attribute.as_deref())) {
-                    all.add_edge(node, to);
-                    messages_only.add_edge(node, to);
-                }
-            }
-            for (id, attribute) in &facts.terms {
-                if let Some(&to) = resolve.get(&(true, id.as_str(), attribute.as_deref())) {
-                    all.add_edge(node, to);
-                }
-            }
+        for (from, to) in message_edges {
+            messages_only.add_edge(from, to);
         }
 
         // Expansion, sinks first. References inside a cycle are left out:
@@ -625,7 +623,10 @@ impl<'a> References<'a> {
     }
 
     fn node(&self, is_term: bool, id: &str, attribute: Option<&str>) -> Option<usize> {
-        self.resolve.get(&(is_term, id, attribute)).copied()
+        self.resolve
+            .get(&(is_term, id, attribute))
+            .copied()
+            .flatten()
     }
 
     /// The catalog variables a node needs, directly or through messages it
@@ -754,9 +755,11 @@ impl Scope<'_> {
             }
             if !entry.is_term {
                 let allowed = self.allowed_variables(entry, part);
-                let given = describe_variables(&allowed);
+                // Written out only when a problem needs it.
+                let mut given: Option<String> = None;
                 for variable in &facts.variables {
                     if !allowed.contains(variable) {
+                        let given = given.get_or_insert_with(|| describe_variables(&allowed));
                         found.push((
                             at(TokenKind::Variable, variable),
                             ProblemKind::UnknownVariable,
