@@ -220,10 +220,16 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
 /// Problems in a tenant's Slack template overrides, placed at the template's
 /// message for that locale; the message names the line and column inside
 /// the Fluent source.
+///
+/// Checking stops once more problems were found than a document lists
+/// (`MAX_PROBLEMS`), so that no problem is built only to be dropped.
 fn override_problems(tenant: &Tenant) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, template) in tenant.slack.templates.iter().enumerate() {
         for (locale, source) in &template.messages {
+            if out.len() > tenant_model::MAX_PROBLEMS {
+                return out;
+            }
             for problem in tenant_i18n::check_overrides(locale.langid(), source) {
                 out.push(Problem::new(
                     format!("/slack/templates/{i}/messages/{locale}"),

@@ -984,6 +984,42 @@ mod hostile {
     }
 
     #[test]
+    fn many_hostile_overrides_give_a_bounded_list() {
+        let text =
+            std::fs::read_to_string(workspace().join("examples/tenants/json/acme-music.json"))
+                .unwrap();
+        let mut tenant: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let template = tenant["slack"]["templates"][0].clone();
+        let flood = format!("x = {}\n", "@here ".repeat(200));
+        let templates: Vec<serde_json::Value> = (0..40)
+            .map(|i| {
+                let mut t = template.clone();
+                t["name"] = if i == 0 {
+                    "concise".into()
+                } else {
+                    format!("t{i}").into()
+                };
+                t["messages"] = serde_json::json!({ "en": flood, "fr": flood, "de": flood });
+                t
+            })
+            .collect();
+        tenant["slack"]["templates"] = templates.into();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flood.json");
+        std::fs::write(&path, serde_json::to_string(&tenant).unwrap()).unwrap();
+        let out = run(&["validate", &path.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.lines().count(), 201);
+        assert!(
+            text.lines()
+                .last()
+                .unwrap()
+                .ends_with("/: too many problems; only the first 200 are shown")
+        );
+    }
+
+    #[test]
     fn a_newline_in_a_file_name_stays_on_its_line() {
         let dir = tempfile::tempdir().unwrap();
         // No `/` in a file name; the forged line need not be perfect to mislead.
