@@ -230,7 +230,12 @@ fn check_pattern(
     out: &mut Findings<'_>,
 ) {
     let owner = Some(id.to_owned());
+    // A reference written many times is one finding.
+    let mut checked = BTreeSet::new();
     for (target, attribute) in &pattern.messages {
+        if !checked.insert((false, target, attribute)) {
+            continue;
+        }
         if facts
             .message(target)
             .and_then(|m| m.part(attribute.as_deref()))
@@ -247,6 +252,9 @@ fn check_pattern(
         }
     }
     for (target, attribute) in &pattern.terms {
+        if !checked.insert((true, target, attribute)) {
+            continue;
+        }
         if facts
             .term(target)
             .and_then(|t| t.part(attribute.as_deref()))

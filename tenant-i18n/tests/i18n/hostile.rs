@@ -314,3 +314,14 @@ fn the_size_limit_counts_bytes_not_characters() {
         ["1:1: overrides are 65537 bytes, more than the limit of 65536 bytes"]
     );
 }
+
+#[test]
+fn the_lint_reports_a_repeated_reference_once() {
+    let repeated = format!("hello = {}\n", "{ nope } { -nope }".repeat(5_000));
+    let catalogs = [Catalog {
+        locale: lang("en"),
+        source: &repeated,
+    }];
+    let findings: Vec<String> = lint(&catalogs).iter().map(ToString::to_string).collect();
+    assert_eq!(findings.len(), 2, "{findings:?}");
+}
