@@ -6,14 +6,14 @@ use std::process::ExitCode;
 
 use tenant_policy::{parse_jsonl, verify_trail, verify_trail_with_head};
 
-use crate::files::{Fatal, read};
+use crate::files::{Fatal, note, print_line, read, shown};
 
 pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal> {
     let text = read(path)?;
     let events = match parse_jsonl(&text) {
         Ok(events) => events,
         Err(error) => {
-            println!("{}:{}: {error}", path.display(), error.line());
+            print_line(format_args!("{}:{}: {error}", shown(path), error.line()))?;
             return Ok(ExitCode::from(1));
         }
     };
@@ -26,19 +26,25 @@ pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal>
             let last = events
                 .last()
                 .map_or(tenant_policy::GENESIS_HASH, |e| e.hash.as_str());
-            println!(
+            print_line(format_args!(
                 "{}: ok: {} events, head {last}",
-                path.display(),
+                shown(path),
                 events.len()
-            );
+            ))?;
             if head.is_none() {
-                eprintln!("note: without --head, events cut off the end of the trail go unnoticed");
+                note(format_args!(
+                    "note: without --head, events cut off the end of the trail go unnoticed"
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
             // Events are one per line, so event `index` is on line `index + 1`.
-            println!("{}:{}: {error}", path.display(), error.index() + 1);
+            print_line(format_args!(
+                "{}:{}: {error}",
+                shown(path),
+                error.index() + 1
+            ))?;
             Ok(ExitCode::from(1))
         }
     }

@@ -9,7 +9,7 @@ use tenant_policy::{ComplianceReport, Outcome, default_rules, evaluate_complianc
 
 use crate::OutputFormat;
 use crate::documents::{load, print_diagnostics};
-use crate::files::Fatal;
+use crate::files::{Fatal, escape, note, print_line};
 
 pub(crate) fn run(
     paths: &[PathBuf],
@@ -19,10 +19,10 @@ pub(crate) fn run(
     let loaded = load(paths)?;
     if !loaded.diagnostics.is_empty() {
         print_diagnostics(&loaded.diagnostics, format)?;
-        eprintln!(
+        note(format_args!(
             "{} problems: fix the documents first (`tenantctl validate`)",
             loaded.diagnostics.len()
-        );
+        ));
         return Ok(ExitCode::from(1));
     }
     let Some((_, platform)) = &loaded.platform else {
@@ -51,37 +51,48 @@ pub(crate) fn run(
         OutputFormat::Json => {
             let json = serde_json::to_string_pretty(&reports)
                 .map_err(|e| Fatal(format!("cannot encode the reports: {e}")))?;
-            println!("{json}");
+            print_line(json)?;
         }
         OutputFormat::Text => {
+            // Everything here comes from the documents (through the model and
+            // the policy crate); each line is escaped again so that a report
+            // line can never be forged.
+            let mut lines = Vec::new();
             for report in &reports {
                 let s = &report.summary;
-                println!(
+                lines.push(format!(
                     "{}: {} passed, {} failed, {} not applicable",
                     report.tenant, s.passed, s.failed, s.not_applicable
-                );
+                ));
                 for result in report.results.iter().filter(|r| r.outcome == Outcome::Fail) {
-                    println!(
+                    lines.push(format!(
                         "  FAIL [{}] {} ({} {}): {}",
                         result.severity.as_str(),
                         result.rule,
                         framework_name(result.framework),
                         result.reference,
                         result.message
-                    );
-                    println!("       evidence: {} = {}", result.evidence, result.observed);
-                    println!("       fix: {}", result.remediation);
+                    ));
+                    lines.push(format!(
+                        "       evidence: {} = {}",
+                        result.evidence, result.observed
+                    ));
+                    lines.push(format!("       fix: {}", result.remediation));
                 }
+            }
+            let lines: Vec<String> = lines.iter().map(|line| escape(line)).collect();
+            if !lines.is_empty() {
+                print_line(lines.join("\n"))?;
             }
         }
     }
     let failed = reports.iter().filter(|r| !r.is_compliant()).count();
-    eprintln!(
+    note(format_args!(
         "{} tenants, {failed} with failed controls ({} rules, evaluated at {})",
         reports.len(),
         rules.rules.len(),
         now.to_rfc3339()
-    );
+    ));
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

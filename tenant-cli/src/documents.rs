@@ -11,7 +11,7 @@ use tenant_model::{
     check_tenant_set, parse, place,
 };
 
-use crate::files::{Fatal, collect, read};
+use crate::files::{Fatal, collect, escape, print_line, read, shown};
 
 /// One problem in one file, as printed.
 #[derive(Debug, Serialize)]
@@ -37,7 +37,8 @@ impl Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:", self.file)?;
+        // The model escapes its pointers and messages; the file name is ours.
+        write!(f, "{}:", escape(&self.file))?;
         if let (Some(line), Some(column)) = (self.line, self.column) {
             write!(f, "{line}:{column}:")?;
         }
@@ -76,17 +77,23 @@ impl Loaded {
     }
 }
 
-/// Indices of the first of each group of identical tenants.
+/// Indices of the first of each group of identical tenants. Identical
+/// tenants share their id, so only tenants of the same id are compared:
+/// linear for any set of distinct ids, however large.
 fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
-    (0..tenants.len())
-        .filter(|&i| {
-            let this = tenants.get(i).map(|(_, t)| t);
-            !tenants
-                .iter()
-                .take(i)
-                .any(|(_, earlier)| Some(earlier) == this)
-        })
-        .collect()
+    let mut by_id: BTreeMap<uuid::Uuid, Vec<usize>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        let kept = by_id.entry(tenant.id.uuid()).or_default();
+        let seen = kept
+            .iter()
+            .any(|&k| tenants.get(k).is_some_and(|(_, earlier)| earlier == tenant));
+        if !seen {
+            kept.push(i);
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Reads and checks every document under `paths`.
@@ -138,10 +145,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     }
 
     if platforms.len() > 1 {
-        let names: Vec<String> = platforms
-            .iter()
-            .map(|(s, _)| s.path.display().to_string())
-            .collect();
+        let names: Vec<String> = platforms.iter().map(|(s, _)| shown(&s.path)).collect();
         return Err(Fatal(format!(
             "more than one platform document given: {}",
             names.join(", ")
@@ -179,7 +183,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         {
             problem = Problem::new(
                 problem.pointer(),
-                format!("{} (see `{}`)", problem.message(), other.path.display()),
+                format!("{} (see `{}`)", problem.message(), shown(&other.path)),
             );
         }
         per_tenant.entry(found.tenant).or_default().push(problem);
@@ -216,10 +220,16 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
 /// Problems in a tenant's Slack template overrides, placed at the template's
 /// message for that locale; the message names the line and column inside
 /// the Fluent source.
+///
+/// Checking stops once more problems were found than a document lists
+/// (`MAX_PROBLEMS`), so that no problem is built only to be dropped.
 fn override_problems(tenant: &Tenant) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, template) in tenant.slack.templates.iter().enumerate() {
         for (locale, source) in &template.messages {
+            if out.len() > tenant_model::MAX_PROBLEMS {
+                return out;
+            }
             for problem in tenant_i18n::check_overrides(locale.langid(), source) {
                 out.push(Problem::new(
                     format!("/slack/templates/{i}/messages/{locale}"),
@@ -236,22 +246,23 @@ fn override_problems(tenant: &Tenant) -> Vec<Problem> {
     out
 }
 
-/// Prints diagnostics in the chosen format.
+/// Prints diagnostics in the chosen format, in one write.
 pub(crate) fn print_diagnostics(
     diagnostics: &[Diagnostic],
     format: crate::OutputFormat,
 ) -> Result<(), Fatal> {
     match format {
         crate::OutputFormat::Text => {
-            for d in diagnostics {
-                println!("{d}");
+            if diagnostics.is_empty() {
+                return Ok(());
             }
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            print_line(lines.join("\n"))
         }
         crate::OutputFormat::Json => {
             let json = serde_json::to_string_pretty(diagnostics)
                 .map_err(|e| Fatal(format!("cannot encode the diagnostics: {e}")))?;
-            println!("{json}");
+            print_line(json)
         }
     }
-    Ok(())
 }

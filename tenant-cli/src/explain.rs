@@ -14,7 +14,7 @@ use tenant_policy::{
 };
 
 use crate::documents::{load, print_diagnostics};
-use crate::files::{Fatal, read, write_atomically};
+use crate::files::{Fatal, escape, note, print_line, read, shown, write_atomically};
 
 /// The question, as given on the command line.
 #[derive(Debug, clap::Args)]
@@ -85,7 +85,8 @@ fn parse_principal<'a>(
 ) -> Result<(PrincipalKind, &'a str, &'a str), Fatal> {
     let usage = || {
         Fatal(format!(
-            "invalid principal `{text}`: expected `user:ID`, `service_account:ID` or `platform_operator:ID`"
+            "invalid principal `{}`: expected `user:ID`, `service_account:ID` or `platform_operator:ID`",
+            escape(text)
         ))
     };
     let (kind, id) = text.split_once(':').ok_or_else(usage)?;
@@ -120,7 +121,8 @@ fn parse_resource(text: &str) -> Result<(&str, &str, &str), Fatal> {
             Ok((tenant, kind, id))
         }
         _ => Err(Fatal(format!(
-            "invalid resource `{text}`: expected `TENANT/KIND/ID`, e.g. `acme-music/track/t-1`"
+            "invalid resource `{}`: expected `TENANT/KIND/ID`, e.g. `acme-music/track/t-1`",
+            escape(text)
         ))),
     }
 }
@@ -129,10 +131,10 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
     let loaded = load(paths)?;
     if !loaded.diagnostics.is_empty() {
         print_diagnostics(&loaded.diagnostics, crate::OutputFormat::Text)?;
-        eprintln!(
+        note(format_args!(
             "{} problems: fix the documents first (`tenantctl validate`)",
             loaded.diagnostics.len()
-        );
+        ));
         return Ok(ExitCode::from(1));
     }
     let policy = PolicySet::compile(loaded.distinct_tenants())
@@ -162,16 +164,16 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         now: q.at.unwrap_or_else(Utc::now),
     };
     let decision = policy.authorize(&request);
-    println!("{}", decision.explain(&policy));
+    print_line(decision.explain(&policy))?;
     let permitted = policy.permitted_actions(&request.principal, &request.resource, request.now);
-    eprintln!(
+    note(format_args!(
         "permitted on this resource: {}",
         if permitted.is_empty() {
             "nothing".to_owned()
         } else {
             permitted.join(", ")
         }
-    );
+    ));
     if let Some(path) = &q.audit {
         append_to_trail(path, &policy, &request, decision)?;
     }
@@ -190,14 +192,14 @@ fn append_to_trail(
     decision: tenant_policy::Decision,
 ) -> Result<(), Fatal> {
     let events = if path.exists() {
-        parse_jsonl(&read(path)?).map_err(|e| Fatal(format!("`{}`: {e}", path.display())))?
+        parse_jsonl(&read(path)?).map_err(|e| Fatal(format!("`{}`: {e}", shown(path))))?
     } else {
         Vec::new()
     };
     let mut chain = AuditChain::from_events(events).map_err(|e| {
         Fatal(format!(
             "`{}` does not verify; not appending to it: {e}",
-            path.display()
+            shown(path)
         ))
     })?;
     // UUID v7 needs random bits; the library takes them as a parameter.
@@ -207,6 +209,10 @@ fn append_to_trail(
     let stamp = EventStamp::new(request.now, bytes)
         .map_err(|e| Fatal(format!("cannot stamp the audit event: {e}")))?;
     let event = chain.append(AuditEvent::from_decision(policy, request, decision, stamp));
-    eprintln!("audit: appended event {} to {}", event.id, path.display());
+    note(format_args!(
+        "audit: appended event {} to {}",
+        event.id,
+        shown(path)
+    ));
     write_atomically(path, chain.to_jsonl().as_bytes())
 }

@@ -1,8 +1,18 @@
-//! File handling for the commands: finding documents, reading them, and
-//! writing outputs so that nothing is ever half-written.
+//! File handling for the commands: finding documents, reading them with a
+//! bound on the bytes actually read, writing outputs so that nothing is ever
+//! half-written, and printing so that a closed pipe or a full disk is an
+//! error (exit status 2), never a panic.
+//!
+//! What is read: a file named on the command line is read whatever it is
+//! (a regular file, a FIFO, a device), but never more than
+//! [`MAX_FILE_BYTES`] bytes, counted as they are read, so `/dev/zero` or a
+//! FIFO that a writer floods ends with an error. Opening a FIFO waits for
+//! its writer, as `cat` does. A directory walk takes regular files only:
+//! FIFOs, devices, sockets and symbolic links inside it are skipped.
 
+use std::fmt::Display;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use tenant_model::Format;
@@ -17,8 +27,67 @@ impl std::fmt::Display for Fatal {
     }
 }
 
-/// Largest file read, in bytes; the model limits documents further.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest file read, in bytes; the model limits documents further (16 MiB),
+/// audit trails may be longer.
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A path as printed: control characters (a file name may hold a newline or
+/// a terminal escape) written as `\u{...}`, so that one diagnostic stays one
+/// line.
+pub(crate) fn shown(path: &Path) -> String {
+    escape(&path.display().to_string())
+}
+
+/// Text with its control characters (and Unicode line separators and
+/// bidirectional controls) written as `\u{...}`.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if hidden {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints one line on standard output. A write that fails (a closed pipe, a
+/// full disk) is a [`Fatal`] error, so the command ends with exit status 2.
+pub(crate) fn print_line(text: impl Display) -> Result<(), Fatal> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Fatal(format!("cannot write to standard output: {}", describe(&e))))
+}
+
+/// Prints one line on standard error, for notes and errors. When standard
+/// error itself cannot be written there is nobody left to tell, so the
+/// failure is ignored (the exit status still says what happened).
+pub(crate) fn note(text: impl Display) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+}
+
+/// An I/O error in our words: lowercase, no final period.
+pub(crate) fn describe(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::BrokenPipe => "the reading end of the pipe is closed".to_owned(),
+        std::io::ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let text = error.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}
 
 /// Expands `paths`: files as given (their extension must name a format),
 /// directories searched recursively for `.json`, `.yaml`, `.yml` and `.toml`
@@ -27,14 +96,14 @@ pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, Fatal
     let mut out = Vec::new();
     for path in paths {
         let meta = fs::metadata(path)
-            .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+            .map_err(|e| Fatal(format!("cannot read `{}`: {}", shown(path), describe(&e))))?;
         if meta.is_dir() {
             walk(path, &mut out, 0)?;
         } else {
             let format = Format::from_path(path).ok_or_else(|| {
                 Fatal(format!(
                     "`{}` is not a .json, .yaml, .yml or .toml file",
-                    path.display()
+                    shown(path)
                 ))
             })?;
             out.push((path.clone(), format));
@@ -45,18 +114,27 @@ pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, Fatal
 
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>, depth: usize) -> Result<(), Fatal> {
     if depth > 64 {
-        return Err(Fatal(format!("`{}` is nested too deeply", dir.display())));
+        return Err(Fatal(format!("`{}` is nested too deeply", shown(dir))));
     }
+    let cannot = |e: std::io::Error| {
+        Fatal(format!(
+            "cannot read directory `{}`: {}",
+            shown(dir),
+            describe(&e)
+        ))
+    };
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| Fatal(format!("cannot read directory `{}`: {e}", dir.display())))?
+        .map_err(cannot)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()
-        .map_err(|e| Fatal(format!("cannot read directory `{}`: {e}", dir.display())))?;
+        .map_err(cannot)?;
     entries.sort();
     for path in entries {
         // Symbolic links are not followed: a link loop must not hang us.
+        // Only regular files are read: a FIFO or device in a directory
+        // would block or never end.
         let meta = fs::symlink_metadata(&path)
-            .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+            .map_err(|e| Fatal(format!("cannot read `{}`: {}", shown(&path), describe(&e))))?;
         if meta.is_dir() {
             walk(&path, out, depth + 1)?;
         } else if meta.is_file()
@@ -68,26 +146,49 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>, depth: usize) -> Result<()
     Ok(())
 }
 
-/// Reads a document as UTF-8 text.
+/// Reads a document as UTF-8 text, at most [`MAX_FILE_BYTES`] bytes counted
+/// as they are read (not taken from the metadata, which a FIFO or a device
+/// does not have, and which a growing file outruns).
 pub(crate) fn read(path: &Path) -> Result<String, Fatal> {
-    let meta =
-        fs::metadata(path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Fatal(format!(
-            "`{}` is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
-            path.display(),
-            meta.len()
-        )));
+    let cannot =
+        |e: std::io::Error| Fatal(format!("cannot read `{}`: {}", shown(path), describe(&e)));
+    let file = fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.is_dir() {
+        return Err(Fatal(format!("`{}` is a directory", shown(path))));
     }
-    let bytes =
-        fs::read(path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Fatal(format!(
-            "`{}` is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
+    read_bounded(file, MAX_FILE_BYTES).map_err(|e| match e {
+        Bounded::Io(e) => cannot(e),
+        Bounded::TooLarge => Fatal(format!(
+            "`{}` is larger than the limit of {MAX_FILE_BYTES} bytes",
+            shown(path)
+        )),
+        Bounded::NotUtf8(offset) => Fatal(format!(
+            "`{}` is not UTF-8 text (invalid byte at offset {offset})",
+            shown(path)
+        )),
     })
+}
+
+/// Why a bounded read gave no text.
+#[derive(Debug)]
+pub(crate) enum Bounded {
+    Io(std::io::Error),
+    TooLarge,
+    NotUtf8(usize),
+}
+
+/// Reads at most `limit` bytes of UTF-8 text: one byte more than the limit
+/// is read to tell "exactly the limit" from "more".
+pub(crate) fn read_bounded(reader: impl Read, limit: u64) -> Result<String, Bounded> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(Bounded::Io)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(Bounded::TooLarge);
+    }
+    String::from_utf8(bytes).map_err(|e| Bounded::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
 /// Writes `contents` to `path` through a temporary file in the same
@@ -107,6 +208,38 @@ pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Fatal
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&temp);
-        Fatal(format!("cannot write `{}`: {e}", path.display()))
+        Fatal(format!("cannot write `{}`: {}", shown(path), describe(&e)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_bounded_by_the_bytes_read() {
+        assert_eq!(read_bounded(&b"abc"[..], 3).unwrap(), "abc");
+        assert!(matches!(
+            read_bounded(&b"abcd"[..], 3),
+            Err(Bounded::TooLarge)
+        ));
+        // An endless reader stops one byte past the limit.
+        assert!(matches!(
+            read_bounded(std::io::repeat(b'a'), 1000),
+            Err(Bounded::TooLarge)
+        ));
+        assert!(matches!(
+            read_bounded(&b"ab\xffc"[..], 10),
+            Err(Bounded::NotUtf8(2))
+        ));
+    }
+
+    #[test]
+    fn shown_paths_are_one_line() {
+        assert_eq!(
+            shown(Path::new("a\nb\u{1b}[2J\u{202e}.yaml")),
+            "a\\u{000a}b\\u{001b}[2J\\u{202e}.yaml"
+        );
+        assert_eq!(shown(Path::new("tenants/é.yaml")), "tenants/é.yaml");
+    }
 }

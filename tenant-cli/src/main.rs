@@ -120,7 +120,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("tenantctl: error: {error}");
+            files::note(format_args!("tenantctl: error: {error}"));
             ExitCode::from(2)
         }
     }

@@ -4,7 +4,9 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::files::{Fatal, write_atomically};
+use crate::files::{
+    Fatal, MAX_FILE_BYTES, describe, note, print_line, read_bounded, shown, write_atomically,
+};
 
 pub(crate) fn run(out: &Path, check: bool) -> Result<ExitCode, Fatal> {
     let schemas = tenant_model::schemas();
@@ -12,30 +14,40 @@ pub(crate) fn run(out: &Path, check: bool) -> Result<ExitCode, Fatal> {
         let mut stale = Vec::new();
         for schema in &schemas {
             let path = out.join(schema.file_name);
-            let current = fs::read_to_string(&path).unwrap_or_default();
-            if current != schema.to_pretty_json() {
-                stale.push(path.display().to_string());
+            // Only a regular file can hold the schema; a FIFO or device in
+            // its place is stale, and is not read (it could block or never end).
+            let current = fs::metadata(&path)
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .and_then(|_| fs::File::open(&path).ok())
+                .and_then(|file| read_bounded(file, MAX_FILE_BYTES).ok());
+            if current.as_deref() != Some(schema.to_pretty_json().as_str()) {
+                stale.push(shown(&path));
             }
         }
         if stale.is_empty() {
             return Ok(ExitCode::SUCCESS);
         }
         for path in stale {
-            println!(
+            print_line(format_args!(
                 "{path}: stale; run `tenantctl schema --out {}`",
-                out.display()
-            );
+                shown(out)
+            ))?;
         }
         return Ok(ExitCode::from(1));
     }
     fs::create_dir_all(out)
-        .map_err(|e| Fatal(format!("cannot create `{}`: {e}", out.display())))?;
+        .map_err(|e| Fatal(format!("cannot create `{}`: {}", shown(out), describe(&e))))?;
     for schema in &schemas {
         write_atomically(
             &out.join(schema.file_name),
             schema.to_pretty_json().as_bytes(),
         )?;
     }
-    eprintln!("wrote {} schemas to {}", schemas.len(), out.display());
+    note(format_args!(
+        "wrote {} schemas to {}",
+        schemas.len(),
+        shown(out)
+    ));
     Ok(ExitCode::SUCCESS)
 }

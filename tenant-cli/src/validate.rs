@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::OutputFormat;
 use crate::documents::{load, print_diagnostics};
-use crate::files::Fatal;
+use crate::files::{Fatal, note};
 
 pub(crate) fn run(paths: &[PathBuf], format: OutputFormat) -> Result<ExitCode, Fatal> {
     let loaded = load(paths)?;
@@ -14,14 +14,14 @@ pub(crate) fn run(paths: &[PathBuf], format: OutputFormat) -> Result<ExitCode, F
     let platforms = usize::from(loaded.platform.is_some());
     let checked = loaded.tenants.len() + platforms + loaded.rules.len();
     if loaded.diagnostics.is_empty() {
-        eprintln!(
+        note(format_args!(
             "ok: {checked} documents ({} tenants, {platforms} platform, {} compliance rules)",
             loaded.tenants.len(),
             loaded.rules.len()
-        );
+        ));
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} problems", loaded.diagnostics.len());
+        note(format_args!("{} problems", loaded.diagnostics.len()));
         Ok(ExitCode::from(1))
     }
 }

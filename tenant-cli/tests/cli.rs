@@ -585,3 +585,547 @@ fn identical_copies_count_once() {
         stdout(&compliance)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Hostile environments (issue 7, classes 3 and 4): every write fallible,
+// reads bounded by the bytes actually read, devices and FIFOs, deep and long
+// Fluent overrides, file names that would break a diagnostic line, and two
+// processes at once. Every exit is 0, 1 or 2.
+// ---------------------------------------------------------------------------
+
+mod hostile {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output, Stdio};
+
+    use super::workspace;
+
+    /// `tenantctl` with the given stdout (and stderr) and the seed's
+    /// variables removed.
+    fn run_with(args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tenantctl"));
+        command
+            .args(args)
+            .current_dir(workspace())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr);
+        for name in [
+            "TENANT_ISOLATION_MODE",
+            "MONITORING_ENABLED",
+            "SLACK_WEBHOOKS_ENABLED",
+            "PROMETHEUS_METRICS",
+            "GRAFANA_DASHBOARDS",
+        ] {
+            command.env_remove(name);
+        }
+        command.output().unwrap()
+    }
+
+    fn run(args: &[&str]) -> Output {
+        run_with(args, Stdio::piped(), Stdio::piped())
+    }
+
+    fn stderr(output: &Output) -> String {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    fn full_disk() -> Stdio {
+        Stdio::from(std::fs::File::create("/dev/full").unwrap())
+    }
+
+    /// A pipe whose reading end is already closed: every write fails with
+    /// a broken pipe, whatever the timing.
+    fn closed_pipe() -> Stdio {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Stdio::from(writer)
+    }
+
+    /// One invocation of every command that prints on standard output, in
+    /// the states that print (valid, invalid, failed, stale, broken).
+    fn every_command(dir: &Path) -> Vec<Vec<String>> {
+        let trail = dir.join("audit.jsonl").display().to_string();
+        let broken = dir.join("broken.jsonl");
+        std::fs::write(&broken, "not an event\n").unwrap();
+        let explain = |extra: &[&str]| {
+            let mut args: Vec<String> = [
+                "explain",
+                "examples/tenants",
+                "--principal",
+                "user:jonas.weber@beatforge.example",
+                "--principal-tenant",
+                "beatforge",
+                "--mfa",
+                "--action",
+                "read",
+                "--resource",
+                "beatforge/track/t-1",
+                "--at",
+                "2026-12-01T10:00:00Z",
+            ]
+            .map(str::to_owned)
+            .to_vec();
+            args.extend(extra.iter().map(|s| (*s).to_owned()));
+            args
+        };
+        // A trail to verify, written by explain itself.
+        let made = run(&explain(&["--audit", &trail])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>());
+        assert!(
+            matches!(made.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&made)
+        );
+        let owned = |args: &[&str]| args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        vec![
+            owned(&["validate", "examples/invalid"]),
+            owned(&["validate", "examples/invalid", "--format", "json"]),
+            owned(&[
+                "compliance",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--at",
+                "2026-12-01T00:00:00Z",
+            ]),
+            owned(&[
+                "compliance",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--format",
+                "json",
+            ]),
+            owned(&["compliance", "examples/invalid/bad-slug.yaml"]),
+            explain(&[]),
+            owned(&[
+                "schema",
+                "--out",
+                &dir.join("no-schemas").display().to_string(),
+                "--check",
+            ]),
+            owned(&["audit", "verify", &trail]),
+            owned(&["audit", "verify", &broken.display().to_string()]),
+        ]
+    }
+
+    #[test]
+    fn every_command_prints_something_normally() {
+        let dir = tempfile::tempdir().unwrap();
+        for args in every_command(dir.path()) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run(&args);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
+        }
+    }
+
+    #[test]
+    fn a_full_disk_on_stdout_exits_two_for_every_command() {
+        let dir = tempfile::tempdir().unwrap();
+        for args in every_command(dir.path()) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run_with(&args, full_disk(), Stdio::piped());
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains(
+                    "tenantctl: error: cannot write to standard output: no space left on the device"
+                ),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            assert!(!stderr(&out).contains("panicked"), "{args:?}");
+            // Nobody left to tell: still exit 2, still no panic.
+            let out = run_with(&args, full_disk(), full_disk());
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_on_stdout_exits_two_for_every_command() {
+        let dir = tempfile::tempdir().unwrap();
+        for args in every_command(dir.path()) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run_with(&args, closed_pipe(), Stdio::piped());
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains(
+                    "cannot write to standard output: the reading end of the pipe is closed"
+                ),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            let out = run_with(&args, closed_pipe(), closed_pipe());
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn a_full_disk_on_stderr_alone_keeps_the_exit_status() {
+        let ok = run_with(
+            &["validate", "examples/tenants"],
+            Stdio::piped(),
+            full_disk(),
+        );
+        assert_eq!(ok.status.code(), Some(0));
+        let invalid = run_with(
+            &["validate", "examples/invalid"],
+            Stdio::piped(),
+            full_disk(),
+        );
+        assert_eq!(invalid.status.code(), Some(1));
+        assert!(!invalid.stdout.is_empty());
+        // Writing schemas prints on stderr only; the files are written.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("schemas").display().to_string();
+        let written = run_with(&["schema", "--out", &out], full_disk(), full_disk());
+        assert_eq!(written.status.code(), Some(0));
+        assert_eq!(
+            run(&["schema", "--out", &out, "--check"]).status.code(),
+            Some(0)
+        );
+        // A directory that cannot be made is an error, exit 2.
+        let blocked = run(&["schema", "--out", "/dev/null/schemas"]);
+        assert_eq!(blocked.status.code(), Some(2));
+        assert!(
+            stderr(&blocked).contains("cannot create `/dev/null/schemas`"),
+            "{}",
+            stderr(&blocked)
+        );
+        // Help and version go through clap, which exits 0 even when it
+        // cannot print.
+        for flag in ["--help", "--version"] {
+            let out = run_with(&[flag], full_disk(), full_disk());
+            assert_eq!(out.status.code(), Some(0), "{flag}");
+        }
+    }
+
+    fn mkfifo(path: &Path) {
+        let status = Command::new("mkfifo").arg(path).status().unwrap();
+        assert!(status.success());
+    }
+
+    #[test]
+    fn a_device_given_as_a_file_is_read_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let zero = dir.path().join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let out = run(&["validate", &zero.display().to_string()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("zero.json` is larger than the limit of 67108864 bytes"),
+            "{}",
+            stderr(&out)
+        );
+        // audit verify takes any path.
+        let out = run(&["audit", "verify", "/dev/zero"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("`/dev/zero` is larger than the limit"));
+        let out = run(&["audit", "verify", "/dev/null"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "an empty trail verifies: {}",
+            stderr(&out)
+        );
+        // A directory where a file is expected.
+        let out = run(&["audit", "verify", "examples"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("`examples` is a directory"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    #[test]
+    fn a_fifo_flooded_by_its_writer_is_cut_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("flood.yaml");
+        mkfifo(&fifo);
+        let path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            let chunk = vec![b'a'; 64 * 1024];
+            let mut written: u64 = 0;
+            // Writes until the reader goes away (a broken pipe).
+            while file.write_all(&chunk).is_ok() {
+                written += chunk.len() as u64;
+            }
+            written
+        });
+        let out = run(&["validate", &fifo.display().to_string()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("flood.yaml` is larger than the limit of 67108864 bytes"),
+            "{}",
+            stderr(&out)
+        );
+        let written = writer.join().unwrap();
+        assert!(written >= 64 * 1024 * 1024, "{written}");
+    }
+
+    #[test]
+    fn a_fifo_with_a_valid_document_is_validated() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("tenant.yaml");
+        mkfifo(&fifo);
+        let path = fifo.clone();
+        let document = std::fs::read(workspace().join("examples/tenants/acme-music.yaml")).unwrap();
+        let writer = std::thread::spawn(move || {
+            let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            file.write_all(&document).unwrap();
+        });
+        let out = run(&["validate", &fifo.display().to_string()]);
+        writer.join().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stderr(&out).starts_with("ok: 1 documents (1 tenants"));
+    }
+
+    #[test]
+    fn a_directory_walk_reads_regular_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        // A FIFO without a writer would block forever if it were opened.
+        mkfifo(&dir.path().join("waiting.yaml"));
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).unwrap();
+        std::fs::copy(
+            workspace().join("examples/tenants/acme-music.yaml"),
+            dir.path().join("acme-music.yaml"),
+        )
+        .unwrap();
+        let out = run(&["validate", &dir.path().display().to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("ok: 1 documents (1 tenants"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    #[test]
+    fn non_utf8_documents_are_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("latin1.yaml");
+        std::fs::write(&bad, b"slug: caf\xe9\n").unwrap();
+        let out = run(&["validate", &bad.display().to_string()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("latin1.yaml` is not UTF-8 text (invalid byte at offset 9)"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    /// The example tenant with `source` as its French template override.
+    fn tenant_with_override(dir: &Path, name: &str, source: &str) -> PathBuf {
+        let text =
+            std::fs::read_to_string(workspace().join("examples/tenants/json/acme-music.json"))
+                .unwrap();
+        let mut tenant: serde_json::Value = serde_json::from_str(&text).unwrap();
+        tenant["slack"]["templates"][0]["messages"] = serde_json::json!({ "fr": source });
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_string(&tenant).unwrap()).unwrap();
+        path
+    }
+
+    #[test]
+    fn deep_and_long_fluent_overrides_are_problems_not_crashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 10_000;
+        let cases = [
+            (
+                "placeables.json",
+                format!("x = {}$a{}\n", "{ ".repeat(n), " }".repeat(n)),
+                "Fluent line 1, column 69: placeables, select expressions and call arguments nest more than 32 levels deep",
+            ),
+            (
+                "braces.json",
+                format!("x = {}\n", "{".repeat(n)),
+                "Fluent line 1, column 37: placeables",
+            ),
+            (
+                "selects.json",
+                format!("x = {}z\n", "{ $a ->\n *[o] ".repeat(2_000)),
+                "Fluent line 33, column 7: placeables",
+            ),
+            (
+                "calls.json",
+                format!("x = {{ {}$a }}\n", "NUMBER(".repeat(n / 2)),
+                "Fluent line 1, column 230: placeables",
+            ),
+        ];
+        for (name, source, expect) in cases {
+            let path = tenant_with_override(dir.path(), name, &source);
+            let out = run(&["validate", &path.display().to_string()]);
+            assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(text.lines().count(), 1, "{text}");
+            assert!(text.contains("/slack/templates/0/messages/fr: "), "{text}");
+            assert!(text.contains(expect), "{name}: {text}");
+        }
+        // A chain of 3 000 references: the first 100 problems, then a stop.
+        let chain: String = (0..3_000)
+            .map(|i| format!("m{i} = {{ m{} }}\n", i + 1))
+            .collect();
+        let path = tenant_with_override(dir.path(), "chain.json", &format!("{chain}m3000 = end\n"));
+        let out = run(&["validate", &path.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.lines().count(), 101);
+        assert!(text.contains(
+            "Fluent line 1, column 1: message `m0` may expand to more than 100 placeables"
+        ));
+        assert!(text.contains("the check stopped after 100 problems; fix these first"));
+    }
+
+    #[test]
+    fn many_hostile_overrides_give_a_bounded_list() {
+        let text =
+            std::fs::read_to_string(workspace().join("examples/tenants/json/acme-music.json"))
+                .unwrap();
+        let mut tenant: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let template = tenant["slack"]["templates"][0].clone();
+        let flood = format!("x = {}\n", "@here ".repeat(200));
+        let templates: Vec<serde_json::Value> = (0..40)
+            .map(|i| {
+                let mut t = template.clone();
+                t["name"] = if i == 0 {
+                    "concise".into()
+                } else {
+                    format!("t{i}").into()
+                };
+                t["messages"] = serde_json::json!({ "en": flood, "fr": flood, "de": flood });
+                t
+            })
+            .collect();
+        tenant["slack"]["templates"] = templates.into();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flood.json");
+        std::fs::write(&path, serde_json::to_string(&tenant).unwrap()).unwrap();
+        let out = run(&["validate", &path.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The model lists at most 200 problems (and says so in one more).
+        let lines = text.lines().count();
+        assert!((101..=201).contains(&lines), "{lines}");
+        assert!(
+            text.lines().last().unwrap().contains("too many problems"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_newline_in_a_file_name_stays_on_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        // No `/` in a file name; the forged line need not be perfect to mislead.
+        let fake = "x.yaml:1:1: slug: forged\n";
+        let name = format!("evil\n{fake}\u{1b}[2J.yaml");
+        let path = dir.path().join(&name);
+        std::fs::copy(workspace().join("examples/invalid/bad-slug.yaml"), &path).unwrap();
+        let out = run(&["validate", &path.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let expected =
+            std::fs::read_to_string(workspace().join("examples/invalid/bad-slug.expected"))
+                .unwrap();
+        assert_eq!(text.lines().count(), expected.lines().count(), "{text}");
+        for line in text.lines() {
+            assert!(
+                line.contains("evil\\u{000a}x.yaml:1:1: slug: forged\\u{000a}\\u{001b}[2J.yaml:"),
+                "{line}"
+            );
+            assert!(!line.chars().any(char::is_control), "{line:?}");
+        }
+        // A fatal error quoting the name is one line too.
+        let out = run(&[
+            "validate",
+            &dir.path().join("gone\n.yaml").display().to_string(),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert!(stderr(&out).contains("gone\\u{000a}.yaml"));
+    }
+
+    #[test]
+    fn a_bad_question_is_quoted_on_one_line() {
+        for (flag, value) in [
+            ("--principal", "robot\nx.yaml:1:1: /slug: forged"),
+            ("--resource", "a/b\u{1b}[2J"),
+        ] {
+            let mut args = vec![
+                "explain",
+                "examples/tenants",
+                "--principal",
+                "user:a",
+                "--principal-tenant",
+                "beatforge",
+                "--action",
+                "read",
+                "--resource",
+                "beatforge/track/t-1",
+            ];
+            let at = args.iter().position(|a| *a == flag).unwrap();
+            args[at + 1] = value;
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+            assert!(!stderr(&out).trim_end().chars().any(char::is_control));
+        }
+    }
+
+    #[test]
+    fn two_processes_writing_schemas_at_once_leave_them_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("schemas").display().to_string();
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+                .args(["schema", "--out", &out])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let children: Vec<_> = (0..4).map(|_| spawn()).collect();
+        for child in children {
+            let done = child.wait_with_output().unwrap();
+            assert_eq!(
+                done.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&done.stderr)
+            );
+        }
+        let check = run(&["schema", "--out", &out, "--check"]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    }
+
+    #[test]
+    fn a_fifo_in_place_of_a_schema_is_stale_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let schemas = dir.path().join("schemas");
+        let written = run(&["schema", "--out", &schemas.display().to_string()]);
+        assert_eq!(written.status.code(), Some(0));
+        let target = schemas.join("tenant_base.json");
+        std::fs::remove_file(&target).unwrap();
+        mkfifo(&target);
+        let out = run(&["schema", "--out", &schemas.display().to_string(), "--check"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("tenant_base.json: stale"));
+    }
+}

@@ -1,7 +1,7 @@
 //! Facts about Fluent sources that the lint and the override checks share:
 //! which variables, references, functions and selectors each pattern uses.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use fluent_syntax::ast;
 use fluent_syntax::parser::ParserError;
@@ -109,28 +109,59 @@ impl EntryFacts {
 pub(crate) struct SourceFacts {
     pub(crate) entries: Vec<EntryFacts>,
     pub(crate) errors: Vec<ParserError>,
+    /// The byte offset of the bracket that nests deeper than
+    /// [`MAX_NESTING`](crate::nesting::MAX_NESTING), if one does; such a
+    /// source is not parsed, so it has no entries and no `errors`.
+    pub(crate) too_deep: Option<usize>,
+    /// The index in `entries` of the first message with each id.
+    messages: BTreeMap<String, usize>,
+    /// The index in `entries` of the first term with each id.
+    terms: BTreeMap<String, usize>,
 }
 
 impl SourceFacts {
     /// Parses a source; entries that do not parse are left out and reported
-    /// in `errors`.
+    /// in `errors`. A source nested too deeply for the recursive parser is
+    /// not parsed (see [`too_deep`](crate::nesting::too_deep)).
     pub(crate) fn parse(source: &str) -> SourceFacts {
+        if let Some(offset) = crate::nesting::too_deep(source) {
+            return SourceFacts {
+                too_deep: Some(offset),
+                ..SourceFacts::default()
+            };
+        }
         let (resource, errors) = match fluent_syntax::parser::parse(source) {
             Ok(resource) => (resource, Vec::new()),
             Err((resource, errors)) => (resource, errors),
         };
-        let entries = resource.body.iter().filter_map(entry_facts).collect();
-        SourceFacts { entries, errors }
+        let entries: Vec<EntryFacts> = resource.body.iter().filter_map(entry_facts).collect();
+        let mut messages = BTreeMap::new();
+        let mut terms = BTreeMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let ids = if entry.is_term {
+                &mut terms
+            } else {
+                &mut messages
+            };
+            ids.entry(entry.id.clone()).or_insert(index);
+        }
+        SourceFacts {
+            entries,
+            errors,
+            too_deep: None,
+            messages,
+            terms,
+        }
     }
 
     /// The first message with this id.
     pub(crate) fn message(&self, id: &str) -> Option<&EntryFacts> {
-        self.entries.iter().find(|e| !e.is_term && e.id == id)
+        self.messages.get(id).and_then(|&i| self.entries.get(i))
     }
 
     /// The first term with this id (without the `-`).
     pub(crate) fn term(&self, id: &str) -> Option<&EntryFacts> {
-        self.entries.iter().find(|e| e.is_term && e.id == id)
+        self.terms.get(id).and_then(|&i| self.entries.get(i))
     }
 
     /// Every message, in source order.

@@ -39,7 +39,7 @@ pub enum Error {
     /// An entry of an `Accept-Language` list could not be read.
     #[error("invalid language preference `{entry}`: {reason}")]
     InvalidPreference {
-        /// The entry as written.
+        /// The entry as written, escaped and cut after 64 characters.
         entry: String,
         /// Why it is invalid.
         reason: String,
@@ -60,4 +60,30 @@ fn summary(problems: &[OverrideProblem]) -> String {
         [one] => one.to_string(),
         [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
     }
+}
+
+/// Control characters, bidirectional controls and line separators written
+/// as `\u{...}`, so that a problem is always one line of plain text.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::overrides::is_bidi_control(c)
+            || c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}')
+        {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// User text quoted in an error: escaped, and cut after `max` characters.
+pub(crate) fn quoted(text: &str, max: usize) -> String {
+    let mut shown: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        shown.push('…');
+    }
+    escape(&shown)
 }

@@ -7,9 +7,11 @@ mod args;
 mod catalog;
 mod conventions;
 mod error;
+mod graph;
 mod lint;
 mod localizer;
 mod negotiation;
+mod nesting;
 mod overrides;
 mod pseudo;
 mod source_map;
@@ -22,7 +24,8 @@ pub use crate::lint::{LintFinding, LintKind, UNTRANSLATED_ALLOWED, lint};
 pub use crate::localizer::{Localizer, LocalizerConfig};
 pub use crate::negotiation::AcceptLanguage;
 pub use crate::overrides::{
-    OVERRIDE_SIZE_LIMIT, OverrideProblem, ProblemKind, TenantOverrides, check_overrides,
+    MAX_OVERRIDE_PROBLEMS, OVERRIDE_SIZE_LIMIT, OverrideProblem, ProblemKind, TenantOverrides,
+    check_overrides,
 };
 pub use crate::pseudo::pseudolocalize;
 

@@ -184,6 +184,17 @@ fn part_name(id: &str, part: Option<&str>) -> String {
 /// Checks one catalog on its own.
 fn check_catalog(catalog: &Catalog<'_>, facts: &SourceFacts, out: &mut Findings<'_>) {
     let map = SourceMap::new(catalog.source);
+    if let Some(offset) = facts.too_deep {
+        let (line, column) = map.line_column(offset);
+        out.push(
+            None,
+            LintKind::Syntax,
+            format!(
+                "{line}:{column}: syntax error: {}",
+                crate::nesting::too_deep_message()
+            ),
+        );
+    }
     for error in &facts.errors {
         let (line, column) = map.line_column(error.pos.start);
         out.push(
@@ -219,7 +230,12 @@ fn check_pattern(
     out: &mut Findings<'_>,
 ) {
     let owner = Some(id.to_owned());
+    // A reference written many times is one finding.
+    let mut checked = BTreeSet::new();
     for (target, attribute) in &pattern.messages {
+        if !checked.insert((false, target, attribute)) {
+            continue;
+        }
         if facts
             .message(target)
             .and_then(|m| m.part(attribute.as_deref()))
@@ -236,6 +252,9 @@ fn check_pattern(
         }
     }
     for (target, attribute) in &pattern.terms {
+        if !checked.insert((true, target, attribute)) {
+            continue;
+        }
         if facts
             .term(target)
             .and_then(|t| t.part(attribute.as_deref()))

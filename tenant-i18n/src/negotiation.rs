@@ -43,8 +43,10 @@ impl AcceptLanguage {
             if entry.is_empty() {
                 continue;
             }
+            // The list comes from a request header: the entry is quoted
+            // escaped and cut, so an error is one short line.
             let invalid = |reason: &str| Error::InvalidPreference {
-                entry: entry.to_owned(),
+                entry: crate::error::quoted(entry, 64),
                 reason: reason.to_owned(),
             };
             let mut parts = entry.split(';');

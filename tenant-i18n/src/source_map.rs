@@ -7,10 +7,11 @@
 //! starting with `.`, and references only occur inside placeables, outside
 //! string literals, variant keys and variant text.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// What a token inside a placeable refers to.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[derive(Clone, Copy, Debug, Eq, Ord, PartialEq, PartialOrd)]
 pub(crate) enum TokenKind {
     /// `$name`
     Variable,
@@ -27,7 +28,47 @@ pub(crate) enum TokenKind {
 pub(crate) struct SourceMap<'s> {
     source: &'s str,
     line_starts: Vec<usize>,
-    entries: Vec<EntrySpan>,
+    /// The spans of the entries of each id, in source order.
+    entries: BTreeMap<String, Vec<Range<usize>>>,
+}
+
+/// The spans of the value and the attributes of one entry.
+#[derive(Debug)]
+pub(crate) struct PartSpans {
+    entry: Range<usize>,
+    /// Where the value ends: at the first attribute line.
+    value_end: usize,
+    /// Each attribute's first span, by name.
+    attributes: BTreeMap<String, Range<usize>>,
+}
+
+impl PartSpans {
+    /// The span of the value (`None`) or of an attribute; the whole entry
+    /// for an attribute not found.
+    pub(crate) fn part(&self, attribute: Option<&str>) -> Range<usize> {
+        match attribute {
+            None => self.entry.start..self.value_end,
+            Some(name) => self
+                .attributes
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| self.entry.clone()),
+        }
+    }
+}
+
+/// The references inside the placeables of a span: the first offset of
+/// each kind and name.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    first: BTreeMap<(TokenKind, String), usize>,
+}
+
+impl Tokens {
+    /// The offset of the first token of this kind and name.
+    pub(crate) fn first(&self, kind: TokenKind, name: &str) -> Option<usize> {
+        self.first.get(&(kind, name.to_owned())).copied()
+    }
 }
 
 /// Where an entry is written.
@@ -42,7 +83,10 @@ impl<'s> SourceMap<'s> {
     pub(crate) fn new(source: &'s str) -> SourceMap<'s> {
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        let entries = entry_spans(source, &line_starts);
+        let mut entries: BTreeMap<String, Vec<Range<usize>>> = BTreeMap::new();
+        for entry in entry_spans(source, &line_starts) {
+            entries.entry(entry.id).or_default().push(entry.span);
+        }
         SourceMap {
             source,
             line_starts,
@@ -70,35 +114,47 @@ impl<'s> SourceMap<'s> {
     /// term).
     pub(crate) fn entry(&self, id: &str, nth: usize) -> Option<Range<usize>> {
         self.entries
+            .get(id)
+            .and_then(|spans| spans.get(nth))
+            .cloned()
+    }
+
+    /// Within an entry's span, the spans of its value and of its attributes.
+    pub(crate) fn parts(&self, entry: Range<usize>) -> PartSpans {
+        let lines = self.attribute_lines(entry.clone());
+        let value_end = lines.first().map_or(entry.end, |(start, _)| *start);
+        let mut attributes = BTreeMap::new();
+        let ends = lines
             .iter()
-            .filter(|e| e.id == id)
-            .nth(nth)
-            .map(|e| e.span.clone())
+            .skip(1)
+            .map(|(start, _)| *start)
+            .chain(std::iter::once(entry.end));
+        for ((start, name), end) in lines.iter().zip(ends) {
+            attributes.entry(name.clone()).or_insert(*start..end);
+        }
+        PartSpans {
+            entry,
+            value_end,
+            attributes,
+        }
     }
 
     /// Within an entry's span, the span of its value (`None`) or of one of
     /// its attributes.
+    #[cfg(test)]
     pub(crate) fn part(&self, entry: Range<usize>, attribute: Option<&str>) -> Range<usize> {
-        let attributes = self.attribute_lines(entry.clone());
-        match attribute {
-            None => entry.start..attributes.first().map_or(entry.end, |(start, _)| *start),
-            Some(name) => {
-                let mut iter = attributes.iter().skip_while(|(_, n)| n != name);
-                match iter.next() {
-                    Some((start, _)) => *start..iter.next().map_or(entry.end, |(next, _)| *next),
-                    None => entry,
-                }
-            }
-        }
+        self.parts(entry).part(attribute)
     }
 
     /// The start of each attribute line of an entry, with the attribute name.
     fn attribute_lines(&self, entry: Range<usize>) -> Vec<(usize, String)> {
         let mut found = Vec::new();
-        for &start in &self.line_starts {
-            if start <= entry.start || start >= entry.end {
-                continue;
-            }
+        // Only the lines inside the entry, found by binary search.
+        let first = self
+            .line_starts
+            .partition_point(|&start| start <= entry.start);
+        let last = self.line_starts.partition_point(|&start| start < entry.end);
+        for &start in self.line_starts.get(first..last).unwrap_or_default() {
             let Some(line) = self.source.get(start..entry.end) else {
                 continue;
             };
@@ -120,19 +176,27 @@ impl<'s> SourceMap<'s> {
         found
     }
 
+    /// The references inside the placeables of `span`, scanned once.
+    pub(crate) fn tokens(&self, span: Range<usize>) -> Tokens {
+        let mut first = BTreeMap::new();
+        if let Some(text) = self.source.get(span.clone()) {
+            for (kind, name, offset) in tokens(text) {
+                first.entry((kind, name)).or_insert(span.start + offset);
+            }
+        }
+        Tokens { first }
+    }
+
     /// The offset of the first token of this kind and name inside a
     /// placeable of `span`, skipping the entry's own id.
+    #[cfg(test)]
     pub(crate) fn find_token(
         &self,
         span: Range<usize>,
         kind: TokenKind,
         name: &str,
     ) -> Option<usize> {
-        let text = self.source.get(span.clone())?;
-        tokens(text)
-            .into_iter()
-            .find(|(k, n, _)| *k == kind && n == name)
-            .map(|(_, _, offset)| span.start + offset)
+        self.tokens(span).first(kind, name)
     }
 }
 
@@ -282,8 +346,12 @@ fn tokens(text: &str) -> Vec<(TokenKind, String, usize)> {
                         }
                     }
                     c if is_identifier_start(c) => {
+                        // The rest of the identifier may start with a digit
+                        // (`m1`), unlike a whole one.
                         let mut name = String::from(c);
-                        name.push_str(&take_identifier(&mut chars));
+                        while let Some((_, c)) = chars.next_if(|(_, c)| is_identifier_char(*c)) {
+                            name.push(c);
+                        }
                         skip_attribute(&mut chars);
                         // Look past blanks for `(` (a call) or `:` (a named
                         // argument's name).

@@ -10,6 +10,8 @@ mod dates;
 #[cfg(test)]
 mod errors;
 #[cfg(test)]
+mod hostile;
+#[cfg(test)]
 mod lint;
 #[cfg(test)]
 mod negotiation;
