@@ -9,6 +9,7 @@
     reason = "a failing test should fail loudly"
 )]
 
+mod agreement;
 mod examples;
 mod hardening;
 mod hostile;

@@ -386,9 +386,9 @@ mod tests {
     #[test]
     fn every_line_break_counts() {
         assert_eq!(line_column("a\rb\rc", 4), (3, 1));
-        assert_eq!(line_column("a\r\nb\nc", 6), (3, 1));
+        assert_eq!(line_column("a\r\nb\nc", 5), (3, 1));
         assert_eq!(line_column("a\r\nb", 3), (2, 1));
-        assert_eq!(line_column("é\rxé", 5), (2, 2));
+        assert_eq!(line_column("é\rxé", 4), (2, 2));
         let text = "{\r\"a\":\r 1,\n\"b\": x}";
         let offset = offset_of_json_position(text, 2, 6);
         assert_eq!(text.get(offset..offset + 1), Some("x"));

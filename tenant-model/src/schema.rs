@@ -36,6 +36,7 @@ fn schema_of<T: JsonSchema>(file_name: &'static str, description: &str) -> Schem
         .for_deserialize()
         .into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();
+    bound_integers(&mut schema);
     if let Some(map) = schema.as_object_mut() {
         map.insert(
             "$comment".to_owned(),
@@ -73,4 +74,41 @@ pub fn schemas() -> Vec<SchemaFile> {
         schema_of::<ComplianceRules>("compliance_rules.json", "The platform's compliance rules."),
         schema_of::<PlatformConfig>("platform.json", "The platform configuration."),
     ]
+}
+
+/// Gives every integer its type's range: schemars names the Rust type in
+/// `format` (which validators treat as a note) and states only the lower
+/// bound of unsigned types, so `4294967296` would pass the schema of a
+/// `u32` the Rust type refuses.
+fn bound_integers(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let range: Option<(i128, i128)> = match map.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some((0, u8::MAX.into())),
+                Some("uint16") => Some((0, u16::MAX.into())),
+                Some("uint32") => Some((0, u32::MAX.into())),
+                Some("uint64" | "uint") => Some((0, u64::MAX.into())),
+                Some("int8") => Some((i8::MIN.into(), i8::MAX.into())),
+                Some("int16") => Some((i16::MIN.into(), i16::MAX.into())),
+                Some("int32") => Some((i32::MIN.into(), i32::MAX.into())),
+                Some("int64" | "int") => Some((i64::MIN.into(), i64::MAX.into())),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                let number = |n: i128| {
+                    i64::try_from(n)
+                        .map(Value::from)
+                        .or_else(|_| u64::try_from(n).map(Value::from))
+                        .unwrap_or(Value::Null)
+                };
+                map.entry("minimum").or_insert_with(|| number(min));
+                map.entry("maximum").or_insert_with(|| number(max));
+            }
+            for child in map.values_mut() {
+                bound_integers(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
 }

@@ -131,10 +131,16 @@ impl<'de> Deserialize<'de> for Secret {
             }
 
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Secret, E> {
+                if value.is_empty() {
+                    return Err(invalid("the secret is empty"));
+                }
                 Ok(Secret::inline(value))
             }
 
             fn visit_string<E: de::Error>(self, value: String) -> Result<Secret, E> {
+                if value.is_empty() {
+                    return Err(invalid("the secret is empty"));
+                }
                 Ok(Secret::Inline(SecretString::from(value)))
             }
 
@@ -220,14 +226,14 @@ impl JsonSchema for Secret {
                 { "type": "string", "minLength": 1, "description": "The secret itself (keep such documents out of git)." },
                 {
                     "type": "object",
-                    "properties": { "env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" } },
+                    "properties": { "env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 255 } },
                     "required": ["env"],
                     "additionalProperties": false,
                     "description": "Read from this environment variable when deploying."
                 },
                 {
                     "type": "object",
-                    "properties": { "file": { "type": "string", "minLength": 1 } },
+                    "properties": { "file": { "type": "string", "minLength": 1, "pattern": "^[^\\u0000]*$" } },
                     "required": ["file"],
                     "additionalProperties": false,
                     "description": "Read from this file when deploying."

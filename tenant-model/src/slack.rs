@@ -68,5 +68,10 @@ pub struct SlackTemplate {
     pub description: Option<String>,
     /// Fluent (FTL) source per locale, e.g. `fr: "alert-firing-title = ..."`.
     #[validate(length(min = 1, max = 10, message = "must have 1 to 10 locales"))]
+    #[schemars(extend(
+        "propertyNames" = { "pattern": crate::text::LOCALE_PATTERN },
+        "minProperties" = 1,
+        "maxProperties" = 10
+    ))]
     pub messages: BTreeMap<Locale, String>,
 }

@@ -212,7 +212,8 @@ text_types! {
         placeholder: "placeholder_identifier",
         schema: || json_schema!({
             "type": "string",
-            "pattern": "^[a-z_][a-z0-9_]{0,62}$",
+            "pattern": "^(?!pg_)[a-z_][a-z0-9_]{0,62}$",
+            "not": { "enum": SQL_RESERVED },
             "description": "Lowercase PostgreSQL identifier: letters, digits and `_`, at most 63 bytes, not starting with `pg_`."
         }),
         parse: |s| parse_sql_identifier(s),
@@ -250,7 +251,7 @@ text_types! {
         placeholder: "UTC",
         schema: || json_schema!({
             "type": "string",
-            "minLength": 1,
+            "enum": chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect::<Vec<_>>(),
             "description": "IANA time zone name, e.g. `Europe/Paris`, `America/New_York`, `UTC`."
         }),
         parse: |s| s.parse::<chrono_tz::Tz>().map_err(|_| "expected an IANA time zone name such as `Europe/Paris`".to_owned()),
@@ -262,7 +263,7 @@ text_types! {
         placeholder: "en",
         schema: || json_schema!({
             "type": "string",
-            "pattern": "^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            "pattern": LOCALE_PATTERN,
             "description": "BCP 47 language identifier, e.g. `en`, `fr-FR`, `de-CH`."
         }),
         parse: |s| parse_locale(s),
@@ -298,7 +299,8 @@ text_types! {
         placeholder: "placeholder",
         schema: || json_schema!({
             "type": "string",
-            "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$",
+            "pattern": "^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$",
+            "maxLength": MAX_METRIC_NAME_BYTES,
             "description": "Prometheus label name; names starting with `__` are reserved."
         }),
         parse: |s| parse_label_name(s),
@@ -311,6 +313,7 @@ text_types! {
         schema: || json_schema!({
             "type": "string",
             "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$",
+            "maxLength": MAX_METRIC_NAME_BYTES,
             "description": "Alert name: letters, digits and `_`."
         }),
         parse: |s| parse_metric_like(s, false),
@@ -323,6 +326,7 @@ text_types! {
         schema: || json_schema!({
             "type": "string",
             "pattern": "^[a-zA-Z_:][a-zA-Z0-9_:]*$",
+            "maxLength": MAX_METRIC_NAME_BYTES,
             "description": "Metric name: letters, digits, `_` and `:`; by convention `level:metric:operations`."
         }),
         parse: |s| parse_metric_like(s, true),
@@ -386,7 +390,7 @@ text_types! {
         placeholder: "192.0.2.0/24",
         schema: || json_schema!({
             "type": "string",
-            "pattern": "^[0-9a-fA-F:.]+/[0-9]{1,3}$",
+            "pattern": cidr_pattern(),
             "description": "IPv4 or IPv6 network with prefix length, e.g. `10.20.0.0/16`, `2001:db8::/32`."
         }),
         parse: |s| parse_cidr(s),
@@ -598,6 +602,14 @@ const SQL_RESERVED: &[&str] = &[
     "with",
 ];
 
+/// Longest metric, label and alert name, in bytes.
+const MAX_METRIC_NAME_BYTES: usize = 200;
+
+/// The grammar of a language identifier as unic-langid reads it: language
+/// (2–3 or 5–8 letters), optional script (4 letters), optional region (2
+/// letters or 3 digits), variants (5–8 alphanumerics, or a digit and 3).
+pub(crate) const LOCALE_PATTERN: &str = "^(?:[A-Za-z]{2,3}|[A-Za-z]{5,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$";
+
 fn parse_sql_identifier(s: &str) -> Result<(), String> {
     let bytes = s.as_bytes();
     let shape = (1..=63).contains(&bytes.len())
@@ -767,7 +779,7 @@ fn parse_label_name(s: &str) -> Result<(), String> {
 
 fn parse_metric_like(s: &str, colon: bool) -> Result<(), String> {
     let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (colon && b == b':');
-    let ok = s.len() <= 200
+    let ok = s.len() <= MAX_METRIC_NAME_BYTES
         && s.as_bytes()
             .first()
             .is_some_and(|b| !b.is_ascii_digit() && allowed(*b))
@@ -810,6 +822,41 @@ fn parse_uuid(s: &str) -> Result<uuid::Uuid, String> {
     uuid::Uuid::try_parse(s).map_err(|_| {
         "expected a hyphenated UUID such as `1b4e28ba-2fa1-11d2-883f-0016d3cca427`".to_owned()
     })
+}
+
+/// The CIDR rule as a JSON Schema pattern, made from the rule itself: an
+/// IPv4 network has no host bits set, so for each prefix length the octet
+/// it cuts may take only the multiples of its block size. IPv6 networks are
+/// matched by shape and prefix length; their host bits are checked by the
+/// Rust type only (a regular expression for them would be enormous).
+fn cidr_pattern() -> String {
+    const OCTET: &str = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+    let mut v4 = Vec::new();
+    for prefix in 0u32..=32 {
+        let full = (prefix / 8) as usize;
+        let rest = prefix % 8;
+        let mut octets: Vec<String> = vec![OCTET.to_owned(); full];
+        if full < 4 {
+            if rest == 0 {
+                octets.push("0".to_owned());
+            } else {
+                let step = 1u32 << (8 - rest);
+                let values: Vec<String> = (0..256)
+                    .step_by(step as usize)
+                    .map(|v: u32| v.to_string())
+                    .collect();
+                octets.push(format!("(?:{})", values.join("|")));
+            }
+        }
+        while octets.len() < 4 {
+            octets.push("0".to_owned());
+        }
+        v4.push(format!("{}/{prefix}", octets.join("\\.")));
+    }
+    format!(
+        "^(?:{})$|^[0-9a-fA-F]*:[0-9a-fA-F:.]*/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])$",
+        v4.join("|")
+    )
 }
 
 fn parse_cidr(s: &str) -> Result<ipnet::IpNet, String> {

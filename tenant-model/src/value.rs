@@ -252,13 +252,64 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         self.0.deserialize_enum(name, variants, visitor)
     }
 
+    // A whole number written with a fraction (`100.0`) is an integer to
+    // JSON Schema, so it is one here too.
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.integer(visitor)
+    }
+
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_unit()
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bool i128 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier
+    }
+}
+
+impl<'de> Strict<'de> {
+    /// An integer, from a number with no fraction however it is written.
+    fn integer<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+        if let Value::Number(n) = self.0
+            && let Some(f) = n.as_f64().filter(|_| n.is_f64())
+            && f.fract() == 0.0
+        {
+            // Exactly representable whole numbers only; `as` saturates,
+            // and the round trip proves nothing was cut.
+            #[expect(clippy::cast_possible_truncation, reason = "checked by the round trip")]
+            let whole = f as i64;
+            #[expect(clippy::cast_precision_loss, reason = "checked by the round trip")]
+            if whole as f64 == f && whole.unsigned_abs() < (1u64 << 53) {
+                return if whole >= 0 {
+                    visitor.visit_u64(whole.unsigned_abs())
+                } else {
+                    visitor.visit_i64(whole)
+                };
+            }
+        }
+        self.deserialize_any(visitor)
     }
 }
 
