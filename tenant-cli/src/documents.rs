@@ -2,7 +2,7 @@
 //! a set and against the platform (with the seed's environment variables),
 //! and every problem turned into a diagnostic with file, line and column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -77,16 +77,25 @@ impl Loaded {
 }
 
 /// Indices of the first of each group of identical tenants.
+///
+/// Identical tenants have the same id, so a tenant is compared in full only
+/// with the earlier tenants of its id: linear in the number of tenants, where
+/// comparing with every earlier tenant took 10 000 tenants 50 million
+/// comparisons.
 fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
-    (0..tenants.len())
-        .filter(|&i| {
-            let this = tenants.get(i).map(|(_, t)| t);
-            !tenants
-                .iter()
-                .take(i)
-                .any(|(_, earlier)| Some(earlier) == this)
-        })
-        .collect()
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(tenants.len());
+    let mut out = Vec::with_capacity(tenants.len());
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        let earlier = by_id.entry(tenant.id.as_str()).or_default();
+        let seen = earlier
+            .iter()
+            .any(|&j| tenants.get(j).is_some_and(|(_, other)| other == tenant));
+        if !seen {
+            earlier.push(i);
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Reads and checks every document under `paths`.
