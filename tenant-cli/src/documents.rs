@@ -209,6 +209,11 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         }
     }
     for (i, problems) in per_tenant {
+        // Placing builds a map of every position in the text: only for
+        // tenants with problems (most have none).
+        if problems.is_empty() {
+            continue;
+        }
         if let Some((source, _)) = tenants.get(i) {
             let placed = place(problems, &source.text, source.format);
             diagnostics.extend(placed.iter().map(|p| Diagnostic::new(&source.path, p)));
