@@ -2,10 +2,12 @@
 //! a set and against the platform (with the seed's environment variables),
 //! and every problem turned into a diagnostic with file, line and column.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use tenant_model::{
     ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, Tenant, check_against_platform,
     check_tenant_set, parse, place,
@@ -98,6 +100,31 @@ fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
     out
 }
 
+/// The kind of a document, as [`DocumentKind::detect`] says.
+///
+/// For JSON, the top-level keys are read without building the document's
+/// value (the parser then builds it once, not twice); anything the quick
+/// look cannot read (a syntax error, a document that is not an object) goes
+/// to `DocumentKind::detect`, so the answer and its problems are the same.
+fn detect(text: &str, format: Format) -> Result<DocumentKind, Problem> {
+    if format == Format::Json
+        && text.len() <= tenant_model::MAX_DOCUMENT_BYTES
+        && let Ok(keys) = serde_json::from_str::<HashMap<Cow<'_, str>, IgnoredAny>>(text)
+    {
+        let has = |key: &str| keys.contains_key(key);
+        return Ok(if has("slug") {
+            DocumentKind::Tenant
+        } else if has("rules") {
+            DocumentKind::ComplianceRules
+        } else if has("regions") || has("switches") || has("tiers") {
+            DocumentKind::Platform
+        } else {
+            DocumentKind::Tenant
+        });
+    }
+    DocumentKind::detect(text, format)
+}
+
 /// Reads and checks every document under `paths`.
 pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let files = collect(paths)?;
@@ -112,7 +139,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let mut rules = Vec::new();
     for (path, format) in files {
         let text = read(&path)?;
-        let kind = match DocumentKind::detect(&text, format) {
+        let kind = match detect(&text, format) {
             Ok(kind) => kind,
             Err(problem) => {
                 diagnostics.push(Diagnostic::new(&path, &problem));
@@ -268,4 +295,39 @@ pub(crate) fn print_diagnostics(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick look at a JSON document's keys answers as the full parse does,
+    /// problems included.
+    #[test]
+    fn detect_agrees_with_the_model() {
+        let texts = [
+            r#"{"slug": "a", "rules": []}"#,
+            r#"{"slug": null}"#,
+            r#"{"\u0073lug": 1}"#,
+            r#"{"rules": [], "tiers": {}}"#,
+            r#"{"regions": []}"#,
+            r#"{"switches": 1}"#,
+            r#"{"tiers": {}, "tiers": []}"#,
+            r#"{"other": {"slug": 1}}"#,
+            "{}",
+            "[1, 2]",
+            "\"text\"",
+            r#"{"slug": 1} trailing"#,
+            r#"{"slug": "#,
+            "",
+            "nul",
+        ];
+        for text in texts {
+            assert_eq!(
+                detect(text, Format::Json),
+                DocumentKind::detect(text, Format::Json),
+                "{text}"
+            );
+        }
+    }
 }
