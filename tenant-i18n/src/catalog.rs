@@ -1,6 +1,10 @@
 //! The shipped catalogs, embedded at compile time, and the list of locales.
 
+use std::sync::LazyLock;
+
 use unic_langid::LanguageIdentifier;
+
+use crate::analysis::SourceFacts;
 
 /// The tag of the pseudo-locale: English with accented letters, about 40 %
 /// longer, generated from the `en` catalog when a localizer is built (see
@@ -48,6 +52,26 @@ pub(crate) fn shipped_source(locale: &LanguageIdentifier) -> Option<&'static str
         .iter()
         .find(|(t, _)| tag(t) == *locale)
         .map(|(_, source)| *source)
+}
+
+/// The shipped catalogs' facts, in the order of [`SOURCES`], parsed once per
+/// process: every tenant's overrides are checked against its locale's
+/// catalog and `en`, and parsing both again for each tenant was a quarter
+/// of the time `tenantctl validate` took on 10 000 tenants.
+static SHIPPED_FACTS: LazyLock<Vec<SourceFacts>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|(_, source)| SourceFacts::parse(source))
+        .collect()
+});
+
+/// The facts of a shipped catalog's source (one [`shipped_source`] or
+/// [`english_source`] gave), parsed once.
+pub(crate) fn shipped_facts(source: &str) -> Option<&'static SourceFacts> {
+    SOURCES
+        .iter()
+        .position(|(_, s)| std::ptr::eq(*s, source))
+        .and_then(|i| SHIPPED_FACTS.get(i))
 }
 
 /// The reference catalog's source.

@@ -45,7 +45,7 @@ use std::fmt;
 use unic_langid::LanguageIdentifier;
 
 use crate::analysis::{EntryFacts, PatternFacts, SourceFacts};
-use crate::catalog::{SUPPORTED_LOCALE_TAGS, english_source, shipped_source};
+use crate::catalog::{SUPPORTED_LOCALE_TAGS, english_source, shipped_facts, shipped_source};
 use crate::conventions::FUNCTIONS;
 use crate::error::Error;
 use crate::source_map::{SourceMap, TokenKind};
@@ -189,12 +189,25 @@ pub fn check_overrides(locale: &LanguageIdentifier, source: &str) -> Vec<Overrid
         );
     }
 
-    let catalog = SourceFacts::parse(catalog_source);
-    let english = SourceFacts::parse(english_source());
+    let (parsed_catalog, parsed_english);
+    let catalog = match shipped_facts(catalog_source) {
+        Some(facts) => facts,
+        None => {
+            parsed_catalog = SourceFacts::parse(catalog_source);
+            &parsed_catalog
+        }
+    };
+    let english = match shipped_facts(english_source()) {
+        Some(facts) => facts,
+        None => {
+            parsed_english = SourceFacts::parse(english_source());
+            &parsed_english
+        }
+    };
     let scope = Scope {
         overrides: &overrides,
-        catalog: &catalog,
-        english: &english,
+        catalog,
+        english,
         catalog_variables: english.all_message_variables(),
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
