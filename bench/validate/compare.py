@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Times `tenantctl validate` against the pydantic baseline on generated
-tenant documents and prints a Markdown table. Called by run.sh.
+tenant documents (median of three runs each, whole processes, after one
+untimed run of each) and prints a Markdown table. Called by run.sh.
 
 usage: compare.py TENANTCTL VENV_PYTHON MODELS_DIR WORK_DIR [N ...]
 """
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -15,13 +17,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROUNDS = 3
 
 
+def cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def wall(argv):
+    """Wall-clock seconds and the process's CPU seconds (user + system): on a
+    machine shared with other jobs, CPU time is the steadier of the two."""
+    cpu = cpu_of_children()
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - start
+    cpu = cpu_of_children() - cpu
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} exited with {done.returncode}:\n{done.stderr[-2000:]}")
-    return took, done.stderr
+    return (took, cpu), done.stderr
 
 
 def main():
@@ -39,19 +50,16 @@ def main():
         wall([tenantctl, "validate", docs])
         wall([python, os.path.join(HERE, "pydantic_validate.py"), models, docs])
         ours = [wall([tenantctl, "validate", docs])[0] for _ in range(ROUNDS)]
-        theirs, loops = [], []
-        for _ in range(ROUNDS):
-            took, err = wall([python, os.path.join(HERE, "pydantic_validate.py"), models, docs])
-            theirs.append(took)
-            loops.append(float(err.split("loop ")[1].split(" s")[0]))
-        rows.append((n, size, statistics.median(ours), statistics.median(theirs), statistics.median(loops), min(ours), max(ours)))
-    print("| documents | MB | tenantctl validate s (min–max) | pydantic v2 process s | pydantic loop only s | speed-up (process) | speed-up (loop only) |")
-    print("|---|---|---|---|---|---|---|")
-    for n, size, ours, theirs, loop, lo, hi in rows:
-        print(f"| {n:,} | {size / 1e6:.1f} | {ours:.3f} ({lo:.3f}–{hi:.3f}) | {theirs:.3f} | {loop:.3f} | {theirs / ours:.1f}× | {loop / ours:.1f}× |".replace(",", " "))
+        theirs = [wall([python, os.path.join(HERE, "pydantic_validate.py"), models, docs])[0] for _ in range(ROUNDS)]
+        med = lambda runs, k: statistics.median(r[k] for r in runs)  # noqa: E731
+        rows.append((n, size, med(ours, 0), med(ours, 1), med(theirs, 0), med(theirs, 1)))
+    print("| documents | MB | tenantctl wall s | tenantctl CPU s | pydantic wall s | pydantic CPU s | faster, wall | faster, CPU |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, size, ow, oc, tw, tc in rows:
+        print(f"| {n} | {size / 1e6:.1f} | {ow:.2f} | {oc:.2f} | {tw:.2f} | {tc:.2f} | {tw / ow:.1f}× | {tc / oc:.1f}× |")
     if len(rows) >= 2:
-        (n0, _, t0, p0, *_), (n1, _, t1, p1, *_) = rows[0], rows[-1]
-        print(f"\ngrowth from {n0} to {n1} documents ({n1 / n0:.0f}×): tenantctl {t1 / t0:.1f}×, pydantic {p1 / p0:.1f}×")
+        a, b = rows[0], rows[-1]
+        print(f"\ngrowth from {a[0]} to {b[0]} documents ({b[0] / a[0]:.0f}×): tenantctl {b[2] / a[2]:.1f}× wall, {b[3] / a[3]:.1f}× CPU; pydantic {b[4] / a[4]:.1f}× wall, {b[5] / a[5]:.1f}× CPU")
 
 
 if __name__ == "__main__":
