@@ -61,6 +61,29 @@ fn main() {
                 .map(move |r| (s.index, r.permissions.join(",")))
         })
         .collect();
+    // How many tenants name more kind × action pairs than a 64-bit mask
+    // holds: kinds and actions named by roles, plus the actions the fixed
+    // rules name (`*:write`, `*:delete`, `*:archive`, `*:read`), each with
+    // one more for "unknown", as tenant-policy counts its vocabulary.
+    let wide = shapes
+        .iter()
+        .filter(|s| {
+            let mut kinds = std::collections::BTreeSet::new();
+            let mut actions: std::collections::BTreeSet<&str> =
+                ["write", "delete", "archive", "read"].into();
+            for p in s.roles.iter().flat_map(|r| &r.permissions) {
+                let (k, a) = p.split_once(':').unwrap_or(("*", "*"));
+                if k != "*" {
+                    kinds.insert(k);
+                }
+                if a != "*" {
+                    actions.insert(a);
+                }
+            }
+            (kinds.len() + 1) * (actions.len() + 1) > 64
+        })
+        .count();
+    eprintln!("{wide} of {tenants} tenants name more kind × action pairs than 64");
     let allowed = asks.iter().filter(|a| a.expected).count();
     eprintln!(
         "{subjects} users, {} distinct (tenant, role) permission lists, {allowed} of {} requests allowed by the reference model",
