@@ -14,6 +14,9 @@ use tenant_model::{
 };
 use tenant_policy::{Principal, PrincipalKind, Request, Resource};
 
+pub mod harness;
+pub mod realistic;
+
 pub const USERS: usize = 100;
 pub const RESOURCES: usize = 1_000;
 pub const FOLDERS: usize = 10;
@@ -675,6 +678,19 @@ fn business_hours(wd: casbin::rhai::Dynamic, min: casbin::rhai::Dynamic) -> casb
     (wd <= 5 && (540..1080).contains(&min)).into()
 }
 
+/// Registers the matcher's two functions, `inOffice` and `businessHours`.
+pub fn casbin_functions(e: &mut casbin::Enforcer) {
+    use casbin::CoreApi;
+    e.add_function(
+        "inOffice",
+        casbin::function_map::OperatorFunction::Arg1(in_office),
+    );
+    e.add_function(
+        "businessHours",
+        casbin::function_map::OperatorFunction::Arg2(business_hours),
+    );
+}
+
 pub fn casbin_enforcer(tenants: usize) -> casbin::Enforcer {
     use casbin::{CoreApi, MgmtApi};
     pollster::block_on(async {
@@ -684,14 +700,7 @@ pub fn casbin_enforcer(tenants: usize) -> casbin::Enforcer {
         let mut e = casbin::Enforcer::new(model, casbin::MemoryAdapter::default())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        e.add_function(
-            "inOffice",
-            casbin::function_map::OperatorFunction::Arg1(in_office),
-        );
-        e.add_function(
-            "businessHours",
-            casbin::function_map::OperatorFunction::Arg2(business_hours),
-        );
+        casbin_functions(&mut e);
         let mut p: Vec<Vec<String>> = Vec::new();
         let mut g: Vec<Vec<String>> = Vec::new();
         let row = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();

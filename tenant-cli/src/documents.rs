@@ -2,10 +2,12 @@
 //! a set and against the platform (with the seed's environment variables),
 //! and every problem turned into a diagnostic with file, line and column.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use serde::de::IgnoredAny;
 use tenant_model::{
     ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, Tenant, check_against_platform,
     check_tenant_set, parse, place,
@@ -96,6 +98,67 @@ fn distinct(tenants: &[(Source, Tenant)]) -> Vec<usize> {
     out
 }
 
+/// The kind of a document, as [`DocumentKind::detect`] says.
+///
+/// For JSON, the top-level keys are read without building the document's
+/// value (the parser then builds it once, not twice); anything the quick
+/// look cannot read (a syntax error, a document that is not an object) goes
+/// to `DocumentKind::detect`, so the answer and its problems are the same.
+fn detect(text: &str, format: Format) -> Result<DocumentKind, Problem> {
+    if format == Format::Json
+        && text.len() <= tenant_model::MAX_DOCUMENT_BYTES
+        && let Ok(TopKeys(keys)) = serde_json::from_str::<TopKeys>(text)
+        && !has_duplicates(&keys)
+    {
+        let has = |key: &str| keys.iter().any(|k| k == key);
+        return Ok(if has("slug") {
+            DocumentKind::Tenant
+        } else if has("rules") {
+            DocumentKind::ComplianceRules
+        } else if has("regions") || has("switches") || has("tiers") {
+            DocumentKind::Platform
+        } else {
+            DocumentKind::Tenant
+        });
+    }
+    DocumentKind::detect(text, format)
+}
+
+/// The top-level keys of a JSON object, values skipped.
+struct TopKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(key.into_owned());
+                }
+                Ok(TopKeys(keys))
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+/// Whether a key is written twice (the model refuses that; the quick look
+/// then leaves the answer to it).
+fn has_duplicates(keys: &[String]) -> bool {
+    let mut sorted: Vec<&String> = keys.iter().collect();
+    sorted.sort();
+    sorted.windows(2).any(|pair| pair.first() == pair.get(1))
+}
+
 /// Reads and checks every document under `paths`.
 pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let files = collect(paths)?;
@@ -110,7 +173,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let mut rules = Vec::new();
     for (path, format) in files {
         let text = read(&path)?;
-        let kind = match DocumentKind::detect(&text, format) {
+        let kind = match detect(&text, format) {
             Ok(kind) => kind,
             Err(problem) => {
                 diagnostics.push(Diagnostic::new(&path, &problem));
@@ -204,6 +267,11 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         }
     }
     for (i, problems) in per_tenant {
+        // Placing builds a map of every position in the text: only for
+        // tenants with problems (most have none).
+        if problems.is_empty() {
+            continue;
+        }
         if let Some((source, _)) = tenants.get(i) {
             let placed = place(problems, &source.text, source.format);
             diagnostics.extend(placed.iter().map(|p| Diagnostic::new(&source.path, p)));
@@ -263,6 +331,41 @@ pub(crate) fn print_diagnostics(
             let json = serde_json::to_string_pretty(diagnostics)
                 .map_err(|e| Fatal(format!("cannot encode the diagnostics: {e}")))?;
             print_line(json)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick look at a JSON document's keys answers as the full parse does,
+    /// problems included.
+    #[test]
+    fn detect_agrees_with_the_model() {
+        let texts = [
+            r#"{"slug": "a", "rules": []}"#,
+            r#"{"slug": null}"#,
+            r#"{"\u0073lug": 1}"#,
+            r#"{"rules": [], "tiers": {}}"#,
+            r#"{"regions": []}"#,
+            r#"{"switches": 1}"#,
+            r#"{"tiers": {}, "tiers": []}"#,
+            r#"{"other": {"slug": 1}}"#,
+            "{}",
+            "[1, 2]",
+            "\"text\"",
+            r#"{"slug": 1} trailing"#,
+            r#"{"slug": "#,
+            "",
+            "nul",
+        ];
+        for text in texts {
+            assert_eq!(
+                detect(text, Format::Json),
+                DocumentKind::detect(text, Format::Json),
+                "{text}"
+            );
         }
     }
 }

@@ -586,6 +586,40 @@ fn identical_copies_count_once() {
     );
 }
 
+/// Copies count once only when identical: two tenants that share an id but
+/// differ are both members of the set, so the shared id is reported, and
+/// a third, identical copy adds nothing.
+#[test]
+fn tenants_sharing_an_id_count_once_only_when_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(workspace().join("examples/tenants/json/acme-music.json")).unwrap();
+    std::fs::write(dir.path().join("a.json"), &text).unwrap();
+    std::fs::write(dir.path().join("b.json"), &text).unwrap();
+    let ok = tenantctl(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let other = text
+        .replace("\"acme-music\"", "\"acme-music-two\"")
+        .replace("acme-music:", "acme-music-two:")
+        .replace("tenant_acme_music", "tenant_acme_music_two")
+        .replace("acme_music_app", "acme_music_two_app");
+    std::fs::write(dir.path().join("c.json"), other).unwrap();
+    let clash = tenantctl(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(clash.status.code(), Some(1));
+    let out = stdout(&clash);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].contains("c.json") && lines[0].contains("/id: id `"),
+        "{out}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Hostile environments (issue 7, classes 3 and 4): every write fallible,
 // reads bounded by the bytes actually read, devices and FIFOs, deep and long
@@ -1014,7 +1048,10 @@ mod hostile {
         let lines = text.lines().count();
         assert!((101..=201).contains(&lines), "{lines}");
         assert!(
-            text.lines().last().unwrap().contains("problems are not shown"),
+            text.lines()
+                .last()
+                .unwrap()
+                .contains("problems are not shown"),
             "{text}"
         );
     }
