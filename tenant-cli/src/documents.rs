@@ -110,16 +110,9 @@ fn detect(text: &str, format: Format) -> Result<DocumentKind, Problem> {
         && let Ok(TopKeys(keys)) = serde_json::from_str::<TopKeys>(text)
         && !has_duplicates(&keys)
     {
-        let has = |key: &str| keys.iter().any(|k| k == key);
-        return Ok(if has("slug") {
-            DocumentKind::Tenant
-        } else if has("rules") {
-            DocumentKind::ComplianceRules
-        } else if has("regions") || has("switches") || has("tiers") {
-            DocumentKind::Platform
-        } else {
-            DocumentKind::Tenant
-        });
+        return Ok(DocumentKind::from_top_level_keys(|key| {
+            keys.iter().any(|k| k == key)
+        }));
     }
     DocumentKind::detect(text, format)
 }

@@ -69,8 +69,16 @@ impl DocumentKind {
     /// its problems are reported against the tenant schema).
     pub fn detect(text: &str, format: Format) -> Result<DocumentKind, Problem> {
         let value = parse_value(text, format)?;
-        let has = |key: &str| value.get(key).is_some();
-        Ok(if has("slug") {
+        Ok(DocumentKind::from_top_level_keys(|key| {
+            value.get(key).is_some()
+        }))
+    }
+
+    /// The kind of a document whose top-level keys `has` tells, by the rule
+    /// of [`detect`](Self::detect), for callers that read the keys
+    /// themselves.
+    pub fn from_top_level_keys(has: impl Fn(&str) -> bool) -> DocumentKind {
+        if has("slug") {
             DocumentKind::Tenant
         } else if has("rules") {
             DocumentKind::ComplianceRules
@@ -78,7 +86,7 @@ impl DocumentKind {
             DocumentKind::Platform
         } else {
             DocumentKind::Tenant
-        })
+        }
     }
 }
 
