@@ -232,14 +232,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let decision = policy.authorize(&request);
         println!(
             "  {id} ({from}) {action} {tenant}/track/t-1 → {}",
-            decision.explain(&policy)
+            decision.explain(&policy)?
         );
         // Every decision becomes an audit event; the random part of the id
         // is fixed here so the example's output is reproducible.
         let stamp = EventStamp::new(request.now, [u8::try_from(i).unwrap_or(0); 10])?;
         trail.append(AuditEvent::from_decision(
             &policy, &request, decision, stamp,
-        ));
+        )?);
     }
     trail.verify()?;
     println!(

@@ -176,7 +176,9 @@ fn main() {
             truth[i],
             a.class.expected(),
             "tenant-kit disagrees with the workload's class on {a:?}: {}",
-            set.authorize(&reqs[i]).explain(&set)
+            set.authorize(&reqs[i])
+                .explain(&set)
+                .map_or_else(|e| e.to_string(), |e| e.to_string())
         );
     }
     eprintln!(

@@ -9,7 +9,14 @@ use tenant_policy::{parse_jsonl, verify_trail, verify_trail_with_head};
 use crate::files::{Fatal, read};
 
 pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal> {
+    // A shared lock: `explain --audit` appends under an exclusive one, so a
+    // trail is never read half-appended.
+    let file = std::fs::File::open(path)
+        .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+    file.lock_shared()
+        .map_err(|e| Fatal(format!("cannot lock `{}`: {e}", path.display())))?;
     let text = read(path)?;
+    drop(file);
     let events = match parse_jsonl(&text) {
         Ok(events) => events,
         Err(error) => {

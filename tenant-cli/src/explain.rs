@@ -2,6 +2,9 @@
 //! prints the decision with its reason; optionally appends the decision to a
 //! JSON Lines audit trail.
 
+use std::borrow::Cow;
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +17,7 @@ use tenant_policy::{
 };
 
 use crate::documents::{load, print_diagnostics};
-use crate::files::{Fatal, read, write_atomically};
+use crate::files::Fatal;
 
 /// The question, as given on the command line.
 #[derive(Debug, clap::Args)]
@@ -162,14 +165,18 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         now: q.at.unwrap_or_else(Utc::now),
     };
     let decision = policy.authorize(&request);
-    println!("{}", decision.explain(&policy));
+    let explanation = decision
+        .explain(&policy)
+        .map_err(|e| Fatal(format!("cannot explain the decision: {e}")))?;
+    // Deny reasons and names come from documents: one line stays one line.
+    println!("{}", escape_controls(&explanation.to_string()));
     let permitted = policy.permitted_actions(&request.principal, &request.resource, request.now);
     eprintln!(
         "permitted on this resource: {}",
         if permitted.is_empty() {
             "nothing".to_owned()
         } else {
-            permitted.join(", ")
+            escape_controls(&permitted.join(", ")).into_owned()
         }
     );
     if let Some(path) = &q.audit {
@@ -182,31 +189,123 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
     })
 }
 
+/// Largest audit trail read before appending, in bytes.
+const MAX_TRAIL_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Appends the decision to the trail at `path` after verifying what is there.
+///
+/// Concurrent appends are serialized by an exclusive lock on the trail
+/// itself (`File::lock`, advisory, as `flock` on Unix): under the lock the
+/// trail is read and verified, the event is chained to its last hash and
+/// appended as one line, and the file is synced; only then is "appended"
+/// printed. The file is never replaced, so every process locks the same
+/// file.
 fn append_to_trail(
     path: &Path,
     policy: &PolicySet,
     request: &Request<'_>,
     decision: tenant_policy::Decision,
 ) -> Result<(), Fatal> {
-    let events = if path.exists() {
-        parse_jsonl(&read(path)?).map_err(|e| Fatal(format!("`{}`: {e}", path.display())))?
-    } else {
-        Vec::new()
-    };
-    let mut chain = AuditChain::from_events(events).map_err(|e| {
+    let shown = path.display();
+    let io = |what: &str, e: std::io::Error| Fatal(format!("cannot {what} `{shown}`: {e}"));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| io("open", e))?;
+    file.lock().map_err(|e| io("lock", e))?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(MAX_TRAIL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io("read", e))?;
+    if bytes.len() as u64 > MAX_TRAIL_BYTES {
+        return Err(Fatal(format!(
+            "`{shown}` is over {MAX_TRAIL_BYTES} bytes; not appending to it"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         Fatal(format!(
-            "`{}` does not verify; not appending to it: {e}",
-            path.display()
+            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let events = parse_jsonl(&text).map_err(|e| Fatal(format!("`{shown}`: {e}")))?;
+    let chain = AuditChain::from_events(events).map_err(|e| {
+        Fatal(format!(
+            "`{shown}` does not verify; not appending to it: {e}"
         ))
     })?;
     // UUID v7 needs random bits; the library takes them as a parameter.
     let random = uuid::Uuid::new_v4();
-    let mut bytes = [0u8; 10];
-    bytes.copy_from_slice(random.as_bytes().get(..10).unwrap_or(&[0; 10]));
-    let stamp = EventStamp::new(request.now, bytes)
+    let mut random_bytes = [0u8; 10];
+    random_bytes.copy_from_slice(random.as_bytes().get(..10).unwrap_or(&[0; 10]));
+    let stamp = EventStamp::new(request.now, random_bytes)
         .map_err(|e| Fatal(format!("cannot stamp the audit event: {e}")))?;
-    let event = chain.append(AuditEvent::from_decision(policy, request, decision, stamp));
-    eprintln!("audit: appended event {} to {}", event.id, path.display());
-    write_atomically(path, chain.to_jsonl().as_bytes())
+    let event = AuditEvent::from_decision(policy, request, decision, stamp)
+        .map_err(|e| Fatal(format!("cannot record the decision: {e}")))?
+        .sealed_after(chain.head());
+    let mut line = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        line.push('\n');
+    }
+    line.push_str(&event.to_json_line());
+    line.push('\n');
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io("append to", e))?;
+    file.unlock().map_err(|e| io("unlock", e))?;
+    eprintln!("audit: appended event {} to {shown}", event.id);
+    Ok(())
+}
+
+/// `text` with every control character escaped, so that text from documents
+/// cannot break a line or drive the terminal: `\n`, `\r` and `\t` by name,
+/// other C0 and C1 controls, DEL, the line and paragraph separators and the
+/// bidirectional controls (which reorder what a terminal shows) as `\u{XX}`.
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
+    fn is_special(c: char) -> bool {
+        matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+    }
+    if !text.chars().any(|c| c.is_control() || is_special(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_special(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn controls_are_escaped_and_other_text_kept() {
+        assert_eq!(escape_controls("légal hold: `x`"), "légal hold: `x`");
+        assert_eq!(
+            escape_controls("a\nb\rc\td\u{1b}[31me\u{7f}f\u{85}g\u{202e}h\u{2066}i\u{0}"),
+            "a\\nb\\rc\\td\\u{1b}[31me\\u{7f}f\\u{85}g\\u{202e}h\\u{2066}i\\u{0}"
+        );
+        assert_eq!(escape_controls("x\u{2028}y"), "x\\u{2028}y");
+    }
 }

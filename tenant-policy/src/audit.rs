@@ -217,12 +217,16 @@ impl AuditEvent {
     /// The stamp carries the event's id and time: build it from the
     /// request's `now` and random bytes the caller draws
     /// ([`EventStamp::new`]), so this function reads no clock.
+    ///
+    /// An error if `policy` does not hold the compiled tenant that made the
+    /// decision (see [`Decision::explain`](crate::Decision::explain)).
     pub fn from_decision(
         policy: &crate::PolicySet,
         request: &crate::Request<'_>,
         decision: crate::Decision,
         stamp: EventStamp,
-    ) -> Self {
+    ) -> Result<Self, crate::StaleDecision> {
+        let explanation = decision.explain(policy)?;
         let principal = &request.principal;
         let kind = match principal.kind {
             crate::PrincipalKind::User => "user",
@@ -230,15 +234,15 @@ impl AuditEvent {
             crate::PrincipalKind::PlatformOperator => "platform_operator",
         };
         let resource = &request.resource;
-        AuditEvent::from_parts(
+        Ok(AuditEvent::from_parts(
             stamp,
             resource.tenant,
             format!("{kind}:{}@{}", principal.id, principal.tenant),
             format!("{}:{}", resource.kind, request.action),
             format!("{}/{}", resource.kind, resource.id),
             AuditDecision::from_allowed(decision.is_allowed()),
-            decision.explain(policy).to_string(),
-        )
+            explanation.to_string(),
+        ))
     }
 
     /// An event from its parts, not yet in a chain: append it with

@@ -299,7 +299,7 @@ pub(crate) struct DenySummary {
 /// copy per distinct value: with ten thousand such tenants a decision then
 /// reads this part from the CPU caches and only the principal's slot from
 /// memory.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Rules {
     /// Resource kinds and actions, to their symbols.
     pub(crate) vocabulary: Box<[Line]>,

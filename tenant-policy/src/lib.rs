@@ -61,7 +61,7 @@
 //! let decision = policy.authorize(&request);
 //! assert!(decision.is_allowed());
 //! assert_eq!(
-//!     decision.explain(&policy).to_string(),
+//!     decision.explain(&policy)?.to_string(),
 //!     "allowed in tenant `acme-music`: role `editor` from a binding (/access_control/bindings/0)"
 //! );
 //!
@@ -105,7 +105,7 @@ pub use crate::compliance::{
     ComplianceReport, ComplianceSummary, DEFAULT_RULES_YAML, Outcome, RuleResult, default_rules,
     evaluate_compliance, evaluate_compliance_set, evaluate_rule,
 };
-pub use crate::decision::{Condition, Decision, Explanation, Reason};
+pub use crate::decision::{Condition, Decision, Explanation, Reason, RequestPart, StaleDecision};
 pub use crate::isolation::{
     IsolationCheck, IsolationFinding, IsolationSetFinding, check_isolation, check_isolation_set,
 };

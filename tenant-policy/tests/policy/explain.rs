@@ -82,7 +82,7 @@ fn explanations() {
     let text: Vec<String> = cases
         .iter()
         .map(|r| {
-            let e = set.authorize(r).explain(&set);
+            let e = set.authorize(r).explain(&set).unwrap();
             format!(
                 "{} {}:{} on {}: {e}\n  rule: {:?}, pointer: {:?}",
                 r.principal.id,

@@ -16,7 +16,9 @@ use tenant_model::{
     Binding, Cidr, Classification, ClockTime, Conditions, Deny, Grantee, Slug, Subject,
     SubjectKind, Tenant, TenantStatus, TimeWindow, TimeZone, Weekday,
 };
-use tenant_policy::{Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+use tenant_policy::{
+    Condition, PolicySet, Principal, PrincipalKind, Reason, Request, RequestPart, Resource,
+};
 
 use super::*;
 
@@ -90,6 +92,24 @@ fn failed_condition(t: &Tenant, b: &Binding, r: &Request<'_>) -> Option<Conditio
     None
 }
 
+/// Whether a request names only what a document can name: `kind:action`
+/// must parse as a permission without wildcards, the principal id must have
+/// 1 to 256 characters.
+fn invalid_part(r: &Request<'_>) -> Option<RequestPart> {
+    let (kind, action) = (r.resource.kind, r.action);
+    if action == "*" || tenant_model::Permission::new(format!("x:{action}")).is_err() {
+        return Some(RequestPart::Action);
+    }
+    if kind == "*" || tenant_model::Permission::new(format!("{kind}:{action}")).is_err() {
+        return Some(RequestPart::ResourceKind);
+    }
+    let chars = r.principal.id.chars().count();
+    if chars == 0 || chars > 256 {
+        return Some(RequestPart::PrincipalId);
+    }
+    None
+}
+
 /// The reference answer: the reason and the pointer of what decided.
 fn reference(tenants: &[Tenant], r: &Request<'_>) -> (Reason, Option<String>) {
     let (kind, action) = (r.resource.kind, r.action);
@@ -99,6 +119,9 @@ fn reference(tenants: &[Tenant], r: &Request<'_>) -> (Reason, Option<String>) {
     else {
         return (Reason::UnknownTenant, None);
     };
+    if let Some(part) = invalid_part(r) {
+        return (Reason::InvalidRequest(part), None);
+    }
     let ac = &t.access_control;
     let operator = r.principal.kind == PrincipalKind::PlatformOperator;
     let home = !operator && r.principal.tenant == r.resource.tenant;
@@ -409,6 +432,31 @@ struct Ask {
 const REQUEST_SLUGS: [&str; 4] = ["t-a", "t-b", "t-c", "t-z"];
 const REQUEST_KINDS: [&str; 4] = ["track", "album", "video", "*"];
 const REQUEST_ACTIONS: [&str; 6] = ["read", "write", "export", "delete", "fly", "*"];
+/// Spellings no permission can name, for actions and resource kinds.
+const OUTSIDE: [&str; 12] = [
+    "DELETE",
+    "Read",
+    "delete ",
+    " read",
+    "",
+    "re ad",
+    "write\n",
+    "\u{1b}[2Jread",
+    "rea\u{202e}d",
+    "écrire",
+    "track:read",
+    "0read",
+];
+
+/// A request action or kind: mostly from the vocabulary, sometimes outside
+/// the grammar.
+fn request_word(rng: &mut Rng, words: &[&'static str]) -> &'static str {
+    if rng.chance(8) {
+        rng.word(&OUTSIDE)
+    } else {
+        rng.word(words)
+    }
+}
 
 fn random_ask(rng: &mut Rng, tenants: usize) -> Ask {
     let resource_tenant = if rng.chance(5) {
@@ -444,9 +492,9 @@ fn random_ask(rng: &mut Rng, tenants: usize) -> Ask {
         } else {
             None
         },
-        action: rng.word(&REQUEST_ACTIONS),
+        action: request_word(rng, &REQUEST_ACTIONS),
         resource_tenant,
-        resource_kind: rng.word(&REQUEST_KINDS),
+        resource_kind: request_word(rng, &REQUEST_KINDS),
         owner: if rng.chance(60) {
             Some(rng.word(&IDS))
         } else {
@@ -496,7 +544,7 @@ proptest! {
             let ask = random_ask(&mut rng, tenants.len());
             let r = request(&ask);
             let decision = set.authorize(&r);
-            let explanation = decision.explain(&set);
+            let explanation = decision.explain(&set).unwrap();
             let expected = reference(&tenants, &r);
             let got = (decision.reason(), explanation.pointer().map(str::to_owned));
             prop_assert_eq!(
@@ -593,6 +641,8 @@ fn generator_reaches_every_reason() {
         Reason::TenantSuspended,
         Reason::TenantOffboarding,
         Reason::UnknownTenant,
+        Reason::InvalidRequest(RequestPart::Action),
+        Reason::InvalidRequest(RequestPart::ResourceKind),
     ];
     expected.extend(conditions.map(Reason::ConditionFailed));
     for reason in expected {

@@ -69,7 +69,12 @@ fn check(tenants: &[Tenant], ask: Ask<'_>, expected: Reason) {
         now: ask.now,
     };
     let decision = set.authorize(&request);
-    assert_eq!(decision.reason(), expected, "{}", decision.explain(&set));
+    assert_eq!(
+        decision.reason(),
+        expected,
+        "{}",
+        decision.explain(&set).unwrap()
+    );
     let allowed = matches!(expected, Reason::AllowedByRole | Reason::AllowedByGrant);
     assert_eq!(decision.is_allowed(), allowed);
 }

@@ -460,7 +460,7 @@ fn decisions_become_audit_events() {
     for (i, request) in [read, write].iter().enumerate() {
         let decision = policy.authorize(request);
         let stamp = EventStamp::new(request.now, [i as u8; 10]).unwrap();
-        chain.append(AuditEvent::from_decision(&policy, request, decision, stamp));
+        chain.append(AuditEvent::from_decision(&policy, request, decision, stamp).unwrap());
     }
     let [allowed, denied] = chain.events() else {
         panic!("two events")
