@@ -12,8 +12,9 @@ use tenant_kit::model::{
     check_against_platform, check_tenant_set,
 };
 use tenant_kit::policy::{
-    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
-    evaluate_compliance,
+    audit::{AuditChain, AuditEvent, EventStamp},
+    authz::{PolicySet, Principal, PrincipalKind, Request, Resource},
+    checks::evaluate_compliance,
 };
 
 fn read<D: model::Document>(path: &Path) -> Result<D, Box<dyn std::error::Error>> {

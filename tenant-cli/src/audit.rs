@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use tenant_policy::{parse_jsonl, verify_trail, verify_trail_with_head};
+use tenant_policy::audit::{parse_jsonl, verify_trail, verify_trail_with_head};
 
 use crate::files::{Fatal, read};
 
@@ -32,7 +32,7 @@ pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal>
         Ok(()) => {
             let last = events
                 .last()
-                .map_or(tenant_policy::GENESIS_HASH, |e| e.hash.as_str());
+                .map_or(tenant_policy::audit::GENESIS_HASH, |e| e.hash.as_str());
             println!(
                 "{}: ok: {} events, head {last}",
                 path.display(),

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use tenant_model::Classification;
 use tenant_policy::{
-    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
-    parse_jsonl,
+    audit::{AuditChain, AuditEvent, EventStamp, parse_jsonl},
+    authz::{PolicySet, Principal, PrincipalKind, Request, Resource},
 };
 
 use crate::documents::{load, print_diagnostics};
@@ -204,7 +204,7 @@ fn append_to_trail(
     path: &Path,
     policy: &PolicySet,
     request: &Request<'_>,
-    decision: tenant_policy::Decision,
+    decision: tenant_policy::authz::Decision,
 ) -> Result<(), Fatal> {
     let shown = path.display();
     let io = |what: &str, e: std::io::Error| Fatal(format!("cannot {what} `{shown}`: {e}"));

@@ -352,7 +352,7 @@ fn compliance_reports_failed_controls() {
 
 #[test]
 fn audit_verify_finds_the_first_bad_line() {
-    use tenant_policy::{AuditChain, AuditDecision, AuditEvent, EventStamp};
+    use tenant_policy::audit::{AuditChain, AuditDecision, AuditEvent, EventStamp};
     let dir = tempfile::tempdir().unwrap();
     let mut chain = AuditChain::new();
     for i in 0..5u8 {

@@ -123,7 +123,9 @@ fn check_time(time: DateTime<Utc>) -> Result<(), AuditError> {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use tenant_policy::{AuditChain, AuditDecision, AuditEvent, EventStamp, parse_jsonl, verify_trail_with_head};
+/// use tenant_policy::audit::{
+///     AuditChain, AuditDecision, AuditEvent, EventStamp, parse_jsonl, verify_trail_with_head,
+/// };
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
 /// let random = [0x5a; 10]; // from the caller's random source
@@ -219,19 +221,19 @@ impl AuditEvent {
     /// ([`EventStamp::new`]), so this function reads no clock.
     ///
     /// An error if `policy` does not hold the compiled tenant that made the
-    /// decision (see [`Decision::explain`](crate::Decision::explain)).
+    /// decision (see [`Decision::explain`](crate::authz::Decision::explain)).
     pub fn from_decision(
-        policy: &crate::PolicySet,
-        request: &crate::Request<'_>,
-        decision: crate::Decision,
+        policy: &crate::authz::PolicySet,
+        request: &crate::authz::Request<'_>,
+        decision: crate::authz::Decision,
         stamp: EventStamp,
-    ) -> Result<Self, crate::StaleDecision> {
+    ) -> Result<Self, crate::authz::StaleDecision> {
         let explanation = decision.explain(policy)?;
         let principal = &request.principal;
         let kind = match principal.kind {
-            crate::PrincipalKind::User => "user",
-            crate::PrincipalKind::ServiceAccount => "service_account",
-            crate::PrincipalKind::PlatformOperator => "platform_operator",
+            crate::authz::PrincipalKind::User => "user",
+            crate::authz::PrincipalKind::ServiceAccount => "service_account",
+            crate::authz::PrincipalKind::PlatformOperator => "platform_operator",
         };
         let resource = &request.resource;
         Ok(AuditEvent::from_parts(

@@ -2,7 +2,7 @@
 //! interned names, role closures, bindings indexed by subject.
 //!
 //! Everything that can be computed once is computed here, so that
-//! [`PolicySet::authorize`](crate::PolicySet::authorize) only hashes the
+//! [`PolicySet::authorize`](crate::authz::PolicySet::authorize) only hashes the
 //! request's strings and looks at small integer tables.
 
 use std::collections::HashMap;

@@ -46,11 +46,11 @@ pub enum Reason {
 /// The part of a request that [`Reason::InvalidRequest`] rejects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestPart {
-    /// [`Request::action`](crate::Request::action) is not a permission word.
+    /// [`Request::action`](crate::authz::Request::action) is not a permission word.
     Action,
-    /// [`Resource::kind`](crate::Resource::kind) is not a permission word.
+    /// [`Resource::kind`](crate::authz::Resource::kind) is not a permission word.
     ResourceKind,
-    /// [`Principal::id`](crate::Principal::id) is empty or longer than any
+    /// [`Principal::id`](crate::authz::Principal::id) is empty or longer than any
     /// subject id (256 characters).
     PrincipalId,
 }

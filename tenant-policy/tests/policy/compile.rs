@@ -2,7 +2,7 @@
 //! compiling them reports the field instead of panicking, with the model's
 //! own words (`tenant_model::check_roles`: one source for the role rules).
 
-use tenant_policy::PolicySet;
+use tenant_policy::authz::PolicySet;
 
 use super::*;
 

@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use tenant_model::{Classification, Conditions, Deny, TenantStatus};
-use tenant_policy::{PolicySet, Principal, PrincipalKind, Request, Resource};
+use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Request, Resource};
 
 use super::*;
 

@@ -4,8 +4,8 @@
 
 use tenant_model::{Classification, Tenant};
 use tenant_policy::{
-    AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Reason, Request, RequestPart,
-    Resource,
+    audit::{AuditEvent, EventStamp},
+    authz::{PolicySet, Principal, PrincipalKind, Reason, Request, RequestPart, Resource},
 };
 
 use super::*;

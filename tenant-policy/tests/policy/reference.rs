@@ -16,7 +16,7 @@ use tenant_model::{
     Binding, Cidr, Classification, ClockTime, Conditions, Deny, Grantee, Slug, Subject,
     SubjectKind, Tenant, TenantStatus, TimeWindow, TimeZone, Weekday,
 };
-use tenant_policy::{
+use tenant_policy::authz::{
     Condition, PolicySet, Principal, PrincipalKind, Reason, Request, RequestPart, Resource,
 };
 

@@ -6,7 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use tenant_model::{
     Cidr, Classification, ClockTime, SubjectKind, Tenant, TenantStatus, TimeWindow, Weekday,
 };
-use tenant_policy::{Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+use tenant_policy::authz::{
+    Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource,
+};
 
 use super::*;
 

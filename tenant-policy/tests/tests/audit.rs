@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
-use tenant_policy::{
+use tenant_policy::audit::{
     AuditChain, AuditDecision, AuditError, AuditEvent, ChainError, EventStamp, GENESIS_HASH,
     encode_jsonl, parse_jsonl, verify_trail, verify_trail_from, verify_trail_with_head,
 };
@@ -422,7 +422,7 @@ proptest! {
 #[test]
 fn decisions_become_audit_events() {
     use tenant_model::{Classification, Format, Tenant, parse};
-    use tenant_policy::{PolicySet, Principal, PrincipalKind, Request, Resource};
+    use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Request, Resource};
 
     let load = |text: &str| parse::<Tenant>(text, Format::Yaml).unwrap();
     let beatforge = load(include_str!("../../../examples/tenants/beatforge.yaml"));

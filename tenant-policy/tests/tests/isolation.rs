@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use tenant_model::{
     FindingSeverity, IsolationMode, KeyPrefix, Name, PlatformConfig, Secret, SqlIdentifier, Tenant,
 };
-use tenant_policy::{IsolationSetFinding, check_isolation, check_isolation_set};
+use tenant_policy::checks::{IsolationSetFinding, check_isolation, check_isolation_set};
 
 use crate::sample::{platform, tenant};
 
