@@ -605,6 +605,138 @@ fn after_first(groups: Vec<Vec<usize>>, clash: Clash, found: &mut Vec<Found>) {
     }
 }
 
+/// How one tenant's cache key prefix meets the other tenants' prefixes in a
+/// set: the lowest index of another tenant with the same prefix, with a
+/// prefix inside it (it *covers* theirs) and with a prefix it is inside
+/// (it is *covered by* theirs), and how many other tenants are in any of
+/// the three. Equal prefixes, or one a prefix of another, let one tenant
+/// read the other's keys; [`check_tenant_set`] and tenant-policy's
+/// isolation audit both judge prefixes by it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrefixOverlap {
+    /// The lowest index of another tenant with the same prefix.
+    pub same: Option<usize>,
+    /// The lowest index of a tenant whose prefix starts with this one.
+    pub covers: Option<usize>,
+    /// The lowest index of a tenant whose prefix this one starts with.
+    pub covered_by: Option<usize>,
+    /// How many other tenants share, cover or are covered by this prefix.
+    pub others: usize,
+}
+
+impl PrefixOverlap {
+    /// Whether any other tenant's prefix meets this one.
+    pub fn any(&self) -> bool {
+        self.others > 0
+    }
+}
+
+/// A run of equal prefixes, as a node of the tree of prefixes inside one
+/// another.
+struct PrefixNode<'a> {
+    prefix: &'a str,
+    /// Tenants with this prefix, ascending.
+    members: Vec<usize>,
+    /// Lowest index and count of the tenants whose prefix is inside this one.
+    inside: (Option<usize>, usize),
+    /// Lowest index and count of the tenants whose prefix this one is inside.
+    around: (Option<usize>, usize),
+}
+
+fn min_of(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// [`PrefixOverlap`] of each prefix (by position in `prefixes`), in
+/// O(n log n): sorted, the prefixes that start with `p` directly follow the
+/// run of `p`, so a stack of the prefixes the current one starts with gives
+/// both directions.
+pub fn key_prefix_overlaps(prefixes: &[&str]) -> Vec<PrefixOverlap> {
+    let mut order: Vec<(&str, usize)> = prefixes.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    let mut nodes: Vec<PrefixNode<'_>> = Vec::new();
+    for (prefix, i) in order {
+        match nodes.last_mut() {
+            Some(node) if node.prefix == prefix => node.members.push(i),
+            _ => nodes.push(PrefixNode {
+                prefix,
+                members: vec![i],
+                inside: (None, 0),
+                around: (None, 0),
+            }),
+        }
+    }
+    // The stack holds the chain of prefixes the current one may be inside,
+    // each with the lowest index and count of its chain so far.
+    let mut stack: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    let close = |nodes: &mut Vec<PrefixNode<'_>>, closed: usize, parent: Option<usize>| {
+        let Some(node) = nodes.get(closed) else {
+            return;
+        };
+        let (min, count) = node.inside;
+        let own = (node.members.first().copied(), node.members.len());
+        if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
+            p.inside = (
+                min_of(p.inside.0, min_of(min, own.0)),
+                p.inside.1 + count + own.1,
+            );
+        }
+    };
+    for k in 0..nodes.len() {
+        let Some(prefix) = nodes.get(k).map(|n| n.prefix) else {
+            continue;
+        };
+        while let Some(&(top, _, _)) = stack.last() {
+            if nodes.get(top).is_some_and(|t| prefix.starts_with(t.prefix)) {
+                break;
+            }
+            stack.pop();
+            close(&mut nodes, top, stack.last().map(|&(p, _, _)| p));
+        }
+        let around = stack
+            .last()
+            .map_or((None, 0), |&(_, min, count)| (min, count));
+        if let Some(node) = nodes.get_mut(k) {
+            node.around = around;
+            let chain = (
+                min_of(around.0, node.members.first().copied()),
+                around.1 + node.members.len(),
+            );
+            stack.push((k, chain.0, chain.1));
+        }
+    }
+    while let Some((top, _, _)) = stack.pop() {
+        close(&mut nodes, top, stack.last().map(|&(p, _, _)| p));
+    }
+    let mut out = vec![PrefixOverlap::default(); prefixes.len()];
+    for node in &nodes {
+        for &i in &node.members {
+            let same = node.members.iter().copied().find(|&j| j != i);
+            if let Some(slot) = out.get_mut(i) {
+                *slot = PrefixOverlap {
+                    same,
+                    covers: node.inside.0,
+                    covered_by: node.around.0,
+                    others: node.members.len() - 1 + node.inside.1 + node.around.1,
+                };
+            }
+        }
+    }
+    out
+}
+
+/// The tenants `0..n` that share a value of `key`: each group of two or
+/// more, ascending. O(n log n) whatever the number of equal values;
+/// [`check_tenant_set`] and tenant-policy's isolation audit both find
+/// shared names, databases and schemas with it.
+pub fn shared_values<K: Ord>(n: usize, key: impl Fn(usize) -> K) -> Vec<Vec<usize>> {
+    groups(n, key)
+}
+
 /// Checks the rules across a set of tenants: ids (UUIDs, in any case),
 /// slugs, PostgreSQL databases, schemas and roles, Redis ACL users and key
 /// prefixes are not shared (a key prefix may not be a prefix of another's
@@ -688,37 +820,27 @@ pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
     }
 
     // Key prefixes: equal, or one a prefix of another, lets one tenant read
-    // the other's keys. In sorted order the prefixes that start with `p`
-    // follow the run of `p` itself, so the first of them is its neighbour.
-    let mut prefixes: Vec<(&str, usize)> = tenants
+    // the other's keys. Reported on the later of equal prefixes and on the
+    // covering one.
+    let prefixes: Vec<&str> = tenants
         .iter()
-        .enumerate()
-        .map(|(i, t)| (t.isolation.cache.key_prefix.as_str(), i))
+        .map(|t| t.isolation.cache.key_prefix.as_str())
         .collect();
-    prefixes.sort_unstable();
-    let mut start = 0;
-    while let Some(&(prefix, first)) = prefixes.get(start) {
-        let end = prefixes
-            .iter()
-            .skip(start)
-            .position(|(p, _)| *p != prefix)
-            .map_or(prefixes.len(), |k| start + k);
-        let run = prefixes.get(start..end).unwrap_or(&[]);
-        found.extend(run.iter().skip(1).map(|&(_, tenant)| Found {
-            tenant,
-            clash: Clash::SamePrefix,
-            other: first,
-        }));
-        if let Some(&(next, other)) = prefixes.get(end)
-            && next.starts_with(prefix)
-        {
-            found.extend(run.iter().map(|&(_, tenant)| Found {
+    for (tenant, overlap) in key_prefix_overlaps(&prefixes).into_iter().enumerate() {
+        if let Some(other) = overlap.same.filter(|&j| j < tenant) {
+            found.push(Found {
+                tenant,
+                clash: Clash::SamePrefix,
+                other,
+            });
+        }
+        if let Some(other) = overlap.covers {
+            found.push(Found {
                 tenant,
                 clash: Clash::CoversPrefix,
                 other,
-            }));
+            });
         }
-        start = end;
     }
 
     // Grants name tenants of the set. A single tenant checked alone is not
@@ -1010,6 +1132,46 @@ isolation:
                 "5 6 /isolation/cache/key_prefix: cache key prefix `c:` covers the prefix `c:x:` of tenant `tenant-6`",
             ]
         );
+    }
+
+    #[test]
+    fn prefix_overlaps_agree_with_comparing_every_pair() {
+        // Prefixes of up to three segments over a small alphabet: many
+        // equal ones and many inside one another.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for size in [1, 2, 5, 30, 200] {
+            let prefixes: Vec<String> = (0..size)
+                .map(|_| {
+                    let depth = 1 + next() % 3;
+                    (0..depth)
+                        .map(|_| ["a:", "b:", "ab:"][next() % 3])
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+            let got = key_prefix_overlaps(&refs);
+            for (i, mine) in refs.iter().enumerate() {
+                let others = |f: &dyn Fn(&str) -> bool| {
+                    (0..size)
+                        .filter(|&j| j != i && f(refs[j]))
+                        .collect::<Vec<_>>()
+                };
+                let same = others(&|p| p == *mine);
+                let covers = others(&|p| p != *mine && p.starts_with(mine));
+                let covered = others(&|p| p != *mine && mine.starts_with(p));
+                let expected = PrefixOverlap {
+                    same: same.first().copied(),
+                    covers: covers.first().copied(),
+                    covered_by: covered.first().copied(),
+                    others: same.len() + covers.len() + covered.len(),
+                };
+                assert_eq!(got[i], expected, "{i} `{mine}` in {refs:?}");
+            }
+        }
     }
 
     #[test]
