@@ -240,3 +240,9 @@ fn a_decision_is_not_explained_by_another_version_of_its_tenant() {
     );
     assert!(new_decision.explain(&set).is_err());
 }
+
+#[test]
+fn a_decision_stays_a_few_integers() {
+    // Reason, tenant position, rule index and the tenant's stamp.
+    assert_eq!(std::mem::size_of::<tenant_policy::authz::Decision>(), 16);
+}
