@@ -378,6 +378,13 @@ impl PolicySet {
     }
 }
 
+/// Bit `bit` of `mask`, `None` if `bit` is outside it (a broken index, which
+/// each caller resolves towards denying).
+fn bit_set(mask: u64, bit: u32) -> Option<bool> {
+    debug_assert!(bit < u64::BITS, "bit {bit} outside a coverage mask");
+    mask.checked_shr(bit).map(|m| m & 1 == 1)
+}
+
 fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -401,7 +408,8 @@ struct Context<'a, 'r> {
 impl Context<'_, '_> {
     fn covers(&self, role: u32) -> bool {
         match self.bit {
-            Some(bit) => self.entry.rules.role_mask(role) >> bit & 1 == 1,
+            // A bit outside the mask is a broken index: not covered.
+            Some(bit) => bit_set(self.entry.rules.role_mask(role), bit) == Some(true),
             None => self
                 .entry
                 .tenant
@@ -417,7 +425,8 @@ impl Context<'_, '_> {
         let deny = || self.entry.tenant.denies.get(i as usize);
         let (covers, when_locked, min_classification, named) = match (self.bit, summary) {
             (Some(bit), Some(s)) => (
-                s.mask >> bit & 1 == 1,
+                // A bit outside the mask is a broken index: covered.
+                bit_set(s.mask, bit) != Some(false),
                 s.when_locked,
                 s.min_classification,
                 s.named,
@@ -562,7 +571,12 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
         bit: rules.bit(kind, action),
     };
 
-    let may_deny = context.bit.is_none_or(|b| rules.deny_mask >> b & 1 == 1);
+    // The summaries are built from the tenant's denies, one each (see
+    // `compile_tenant`); reading the tenant's count here would cost a cache
+    // miss per decision.
+    let may_deny = context
+        .bit
+        .is_none_or(|b| bit_set(rules.deny_mask, b) != Some(false));
     if may_deny {
         for i in 0..index_u32(rules.denies.len()) {
             if context.deny_applies(i, home) {
@@ -610,7 +624,9 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
     }
     // Groups are looked up only if a group binding could still change the
     // answer: one covers the permission and none allows before them.
-    let groups_matter = context.bit.is_none_or(|b| rules.group_cover >> b & 1 == 1)
+    let groups_matter = context
+        .bit
+        .is_none_or(|b| bit_set(rules.group_cover, b) != Some(false))
         && seen.allowed > rules.first_group_binding;
     if groups_matter {
         for group in principal.groups {
