@@ -79,9 +79,9 @@ struct Entry {
     subjects: Arc<[Line]>,
     /// Shared by the tenants that agree on it.
     rules: Arc<Rules>,
-    /// The first bytes of the slug, zero-padded.
+    /// The first bytes of the slug, zero-padded, and its length in the
+    /// last byte: with the stamp, the entry still fits 56 bytes.
     slug_head: [u64; 2],
-    slug_len: u32,
     /// The tenant's position in the set (decisions name tenants by it).
     position: u32,
     /// Distinguishes this compiled tenant from every other one compiled in
@@ -99,13 +99,18 @@ static NEXT_STAMP: AtomicU32 = AtomicU32::new(1);
 type RulesSet = HashSet<Arc<Rules>>;
 
 /// How many bytes of a slug [`Entry`] holds.
-const SLUG_HEAD: usize = 16;
+const SLUG_HEAD: usize = 15;
 
+/// The first [`SLUG_HEAD`] bytes of `slug` and its length (at most 255) in
+/// the 16th: equal heads of slugs that fit are equal slugs.
 fn slug_head(slug: &str) -> [u64; 2] {
-    let mut bytes = [0u8; SLUG_HEAD];
+    let mut bytes = [0u8; SLUG_HEAD + 1];
     let n = slug.len().min(SLUG_HEAD);
     if let (Some(to), Some(from)) = (bytes.get_mut(..n), slug.as_bytes().get(..n)) {
         to.copy_from_slice(from);
+    }
+    if let Some(len) = bytes.get_mut(SLUG_HEAD) {
+        *len = u8::try_from(slug.len()).unwrap_or(u8::MAX);
     }
     let (low, high) = bytes.split_at(8);
     let word = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes);
@@ -135,16 +140,13 @@ impl Entry {
             subjects: Arc::from(compiled.subjects),
             rules,
             slug_head: slug_head(slug),
-            slug_len: u32::try_from(slug.len()).unwrap_or(u32::MAX),
             position,
             stamp: NEXT_STAMP.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     fn is(&self, slug: &str, head: [u64; 2]) -> bool {
-        self.slug_head == head
-            && self.slug_len as usize == slug.len()
-            && (slug.len() <= SLUG_HEAD || *self.tenant.slug == *slug)
+        self.slug_head == head && (slug.len() <= SLUG_HEAD || *self.tenant.slug == *slug)
     }
 }
 
