@@ -246,3 +246,44 @@ fn a_decision_stays_a_few_integers() {
     // Reason, tenant position, rule index and the tenant's stamp.
     assert_eq!(std::mem::size_of::<tenant_policy::authz::Decision>(), 16);
 }
+
+#[test]
+fn slugs_that_share_the_inline_head_are_told_apart() {
+    // 15 bytes are inline with the length; longer slugs are compared whole.
+    let slugs = [
+        "abcdefghijklmno",
+        "abcdefghijklmnop",
+        "abcdefghijklmnoq",
+        "abcdefghijklmn",
+    ];
+    let tenants: Vec<Tenant> = slugs
+        .iter()
+        .map(|s| {
+            let mut t = tenant(s);
+            t.access_control.roles = vec![role("reader", &["*:read"], &[])];
+            t.access_control.bindings = vec![binding(user(s), "reader")];
+            t
+        })
+        .collect();
+    let set = PolicySet::compile(&tenants).unwrap();
+    for (i, own) in slugs.iter().enumerate() {
+        for (j, other) in slugs.iter().enumerate() {
+            let mut r = request(own, "read", "track", &[]);
+            r.principal.tenant = other;
+            r.resource.tenant = other;
+            let decision = set.authorize(&r);
+            assert_eq!(decision.is_allowed(), i == j, "{own} in {other}");
+            let text = decision.explain(&set).unwrap().to_string();
+            assert!(text.contains(&format!("tenant `{other}`")), "{text}");
+        }
+    }
+    for missing in ["abcdefghijklmno\0", "abcdefghijklmnopq", "abcdefghijklmnor"] {
+        let mut r = request("x", "read", "track", &[]);
+        r.resource.tenant = missing;
+        assert_eq!(
+            set.authorize(&r).reason(),
+            Reason::UnknownTenant,
+            "{missing:?}"
+        );
+    }
+}
