@@ -12,8 +12,9 @@ use tenant_kit::model::{
     check_against_platform, check_tenant_set,
 };
 use tenant_kit::policy::{
-    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
-    evaluate_compliance,
+    audit::{AuditChain, AuditEvent, EventStamp},
+    authz::{PolicySet, Principal, PrincipalKind, Request, Resource},
+    checks::evaluate_compliance,
 };
 
 fn read<D: model::Document>(path: &Path) -> Result<D, Box<dyn std::error::Error>> {
@@ -232,14 +233,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let decision = policy.authorize(&request);
         println!(
             "  {id} ({from}) {action} {tenant}/track/t-1 → {}",
-            decision.explain(&policy)
+            decision.explain(&policy)?
         );
         // Every decision becomes an audit event; the random part of the id
         // is fixed here so the example's output is reproducible.
         let stamp = EventStamp::new(request.now, [u8::try_from(i).unwrap_or(0); 10])?;
         trail.append(AuditEvent::from_decision(
             &policy, &request, decision, stamp,
-        ));
+        )?);
     }
     trail.verify()?;
     println!(

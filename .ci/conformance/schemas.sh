@@ -16,7 +16,8 @@ cj="$CONFORMANCE_VENV/bin/check-jsonschema"
 # Invalid examples the schema can judge must fail it (the rest need tenantctl).
 for doc in examples/invalid/bad-slug.yaml examples/invalid/unknown-field.yaml \
            examples/invalid/slo-objective-over-100.yaml examples/invalid/unsupported-schema-version.yaml \
-           examples/invalid/missing-schema-version.yaml examples/invalid/bad-locale.yaml; do
+           examples/invalid/missing-schema-version.yaml examples/invalid/bad-locale.yaml \
+           examples/invalid/bad-time-zone.yaml examples/invalid/bad-cidr.yaml; do
   if "$cj" --schemafile schemas/tenant_base.json "$doc" >/dev/null 2>&1; then
     echo "schema accepted the invalid example $doc"
     exit 1

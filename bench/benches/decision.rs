@@ -29,7 +29,7 @@ fn cycle(n: usize) -> impl FnMut() -> usize {
 fn tenant_kit(bencher: Bencher, tenants: usize) {
     let asks = requests(tenants);
     let docs = tenant_kit_documents(tenants);
-    let set = tenant_policy::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let set = tenant_policy::authz::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
     let reqs: Vec<_> = asks.iter().map(Ask::request).collect();
     let mut next = cycle(reqs.len());
     bencher.bench_local(|| black_box(set.authorize(black_box(&reqs[next()]))));
@@ -38,13 +38,13 @@ fn tenant_kit(bencher: Bencher, tenants: usize) {
 #[divan::bench(args = [1, 100, 10_000], sample_count = 10)]
 fn tenant_kit_compile(bencher: Bencher, tenants: usize) {
     let docs = tenant_kit_documents(tenants);
-    bencher.bench_local(|| tenant_policy::PolicySet::compile(black_box(&docs)));
+    bencher.bench_local(|| tenant_policy::authz::PolicySet::compile(black_box(&docs)));
 }
 
 #[divan::bench(args = [1, 10_000], sample_count = 50)]
 fn tenant_kit_update_one_tenant(bencher: Bencher, tenants: usize) {
     let docs = tenant_kit_documents(tenants);
-    let set = tenant_policy::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let set = tenant_policy::authz::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
     let mut changed = docs[0].clone();
     changed.access_control.bindings.pop();
     bencher.bench_local(|| set.with_tenant(black_box(&changed)));

@@ -30,7 +30,7 @@ fn main() {
     // tenant-kit: the reference answer for everyone else.
     let rss0 = rss_mib();
     let start = Instant::now();
-    let set = tenant_policy::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let set = tenant_policy::authz::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
     let build = start.elapsed();
     let rss_tk = rss_mib() - rss0;
     let reqs: Vec<_> = asks.iter().map(Ask::request).collect();
@@ -40,7 +40,9 @@ fn main() {
             truth[i],
             a.class.expected(),
             "tenant-kit disagrees with the workload's class on {a:?}: {}",
-            set.authorize(&reqs[i]).explain(&set)
+            set.authorize(&reqs[i])
+                .explain(&set)
+                .map_or_else(|e| e.to_string(), |e| e.to_string())
         );
     }
     eprintln!(

@@ -4,12 +4,19 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use tenant_policy::{parse_jsonl, verify_trail, verify_trail_with_head};
+use tenant_policy::audit::{parse_jsonl, verify_trail, verify_trail_with_head};
 
 use crate::files::{Fatal, note, print_line, read, shown};
 
 pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal> {
+    // A shared lock: `explain --audit` appends under an exclusive one, so a
+    // trail is never read half-appended.
+    let file = std::fs::File::open(path)
+        .map_err(|e| Fatal(format!("cannot read `{}`: {e}", shown(path))))?;
+    file.lock_shared()
+        .map_err(|e| Fatal(format!("cannot lock `{}`: {e}", shown(path))))?;
     let text = read(path)?;
+    drop(file);
     let events = match parse_jsonl(&text) {
         Ok(events) => events,
         Err(error) => {
@@ -25,7 +32,7 @@ pub(crate) fn verify(path: &Path, head: Option<&str>) -> Result<ExitCode, Fatal>
         Ok(()) => {
             let last = events
                 .last()
-                .map_or(tenant_policy::GENESIS_HASH, |e| e.hash.as_str());
+                .map_or(tenant_policy::audit::GENESIS_HASH, |e| e.hash.as_str());
             print_line(format_args!(
                 "{}: ok: {} events, head {last}",
                 shown(path),

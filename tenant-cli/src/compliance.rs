@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use tenant_policy::{ComplianceReport, Outcome, default_rules, evaluate_compliance};
+use tenant_policy::checks::{ComplianceReport, Outcome, default_rules, evaluate_compliance};
 
 use crate::OutputFormat;
 use crate::documents::{load, print_diagnostics};

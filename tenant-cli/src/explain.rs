@@ -2,6 +2,8 @@
 //! prints the decision with its reason; optionally appends the decision to a
 //! JSON Lines audit trail.
 
+use std::fs::OpenOptions;
+use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,12 +11,12 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use tenant_model::Classification;
 use tenant_policy::{
-    AuditChain, AuditEvent, EventStamp, PolicySet, Principal, PrincipalKind, Request, Resource,
-    parse_jsonl,
+    audit::{AuditChain, AuditEvent, EventStamp, parse_jsonl},
+    authz::{PolicySet, Principal, PrincipalKind, Request, Resource},
 };
 
 use crate::documents::{load, print_diagnostics};
-use crate::files::{Fatal, escape, note, print_line, read, shown, write_atomically};
+use crate::files::{Fatal, escape, note, print_line, shown};
 
 /// The question, as given on the command line.
 #[derive(Debug, clap::Args)]
@@ -164,14 +166,18 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         now: q.at.unwrap_or_else(Utc::now),
     };
     let decision = policy.authorize(&request);
-    print_line(decision.explain(&policy))?;
+    let explanation = decision
+        .explain(&policy)
+        .map_err(|e| Fatal(format!("cannot explain the decision: {e}")))?;
+    // Deny reasons and names come from documents: one line stays one line.
+    print_line(escape(&explanation.to_string()))?;
     let permitted = policy.permitted_actions(&request.principal, &request.resource, request.now);
     note(format_args!(
         "permitted on this resource: {}",
         if permitted.is_empty() {
             "nothing".to_owned()
         } else {
-            permitted.join(", ")
+            escape(&permitted.join(", "))
         }
     ));
     if let Some(path) = &q.audit {
@@ -184,35 +190,76 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
     })
 }
 
+/// Largest audit trail read before appending, in bytes.
+const MAX_TRAIL_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Appends the decision to the trail at `path` after verifying what is there.
+///
+/// Concurrent appends are serialized by an exclusive lock on the trail
+/// itself (`File::lock`, advisory, as `flock` on Unix): under the lock the
+/// trail is read and verified, the event is chained to its last hash and
+/// appended as one line, and the file is synced; only then is "appended"
+/// printed. The file is never replaced, so every process locks the same
+/// file.
 fn append_to_trail(
     path: &Path,
     policy: &PolicySet,
     request: &Request<'_>,
-    decision: tenant_policy::Decision,
+    decision: tenant_policy::authz::Decision,
 ) -> Result<(), Fatal> {
-    let events = if path.exists() {
-        parse_jsonl(&read(path)?).map_err(|e| Fatal(format!("`{}`: {e}", shown(path))))?
-    } else {
-        Vec::new()
-    };
-    let mut chain = AuditChain::from_events(events).map_err(|e| {
+    let shown = shown(path);
+    let io = |what: &str, e: std::io::Error| Fatal(format!("cannot {what} `{shown}`: {e}"));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| io("open", e))?;
+    file.lock().map_err(|e| io("lock", e))?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(MAX_TRAIL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io("read", e))?;
+    if bytes.len() as u64 > MAX_TRAIL_BYTES {
+        return Err(Fatal(format!(
+            "`{shown}` is over {MAX_TRAIL_BYTES} bytes; not appending to it"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         Fatal(format!(
-            "`{}` does not verify; not appending to it: {e}",
-            shown(path)
+            "`{shown}` is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let events = parse_jsonl(&text).map_err(|e| Fatal(format!("`{shown}`: {e}")))?;
+    let chain = AuditChain::from_events(events).map_err(|e| {
+        Fatal(format!(
+            "`{shown}` does not verify; not appending to it: {e}"
         ))
     })?;
     // UUID v7 needs random bits; the library takes them as a parameter.
     let random = uuid::Uuid::new_v4();
-    let mut bytes = [0u8; 10];
-    bytes.copy_from_slice(random.as_bytes().get(..10).unwrap_or(&[0; 10]));
-    let stamp = EventStamp::new(request.now, bytes)
+    let mut random_bytes = [0u8; 10];
+    random_bytes.copy_from_slice(random.as_bytes().get(..10).unwrap_or(&[0; 10]));
+    let stamp = EventStamp::new(request.now, random_bytes)
         .map_err(|e| Fatal(format!("cannot stamp the audit event: {e}")))?;
-    let event = chain.append(AuditEvent::from_decision(policy, request, decision, stamp));
+    let event = AuditEvent::from_decision(policy, request, decision, stamp)
+        .map_err(|e| Fatal(format!("cannot record the decision: {e}")))?
+        .sealed_after(chain.head());
+    let mut line = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        line.push('\n');
+    }
+    line.push_str(&event.to_json_line());
+    line.push('\n');
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io("append to", e))?;
+    file.unlock().map_err(|e| io("unlock", e))?;
     note(format_args!(
-        "audit: appended event {} to {}",
-        event.id,
-        shown(path)
+        "audit: appended event {} to {shown}",
+        event.id
     ));
-    write_atomically(path, chain.to_jsonl().as_bytes())
+    Ok(())
 }

@@ -39,19 +39,9 @@ pub(crate) fn shown(path: &Path) -> String {
 }
 
 /// Text with its control characters (and Unicode line separators and
-/// bidirectional controls) written as `\u{...}`.
+/// bidirectional controls) escaped, as the model escapes its problems.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let hidden = c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if hidden {
-            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    tenant_model::escape_controls(text)
 }
 
 /// Prints one line on standard output. A write that fails (a closed pipe, a
@@ -238,7 +228,7 @@ mod tests {
     fn shown_paths_are_one_line() {
         assert_eq!(
             shown(Path::new("a\nb\u{1b}[2J\u{202e}.yaml")),
-            "a\\u{000a}b\\u{001b}[2J\\u{202e}.yaml"
+            "a\\nb\\u{1b}[2J\\u{202e}.yaml"
         );
         assert_eq!(shown(Path::new("tenants/é.yaml")), "tenants/é.yaml");
     }

@@ -352,7 +352,7 @@ fn compliance_reports_failed_controls() {
 
 #[test]
 fn audit_verify_finds_the_first_bad_line() {
-    use tenant_policy::{AuditChain, AuditDecision, AuditEvent, EventStamp};
+    use tenant_policy::audit::{AuditChain, AuditDecision, AuditEvent, EventStamp};
     let dir = tempfile::tempdir().unwrap();
     let mut chain = AuditChain::new();
     for i in 0..5u8 {
@@ -1073,7 +1073,7 @@ mod hostile {
         assert_eq!(text.lines().count(), expected.lines().count(), "{text}");
         for line in text.lines() {
             assert!(
-                line.contains("evil\\u{000a}x.yaml:1:1: slug: forged\\u{000a}\\u{001b}[2J.yaml:"),
+                line.contains("evil\\nx.yaml:1:1: slug: forged\\n\\u{1b}[2J.yaml:"),
                 "{line}"
             );
             assert!(!line.chars().any(char::is_control), "{line:?}");
@@ -1085,7 +1085,7 @@ mod hostile {
         ]);
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-        assert!(stderr(&out).contains("gone\\u{000a}.yaml"));
+        assert!(stderr(&out).contains("gone\\n.yaml"));
     }
 
     #[test]
@@ -1164,5 +1164,167 @@ mod hostile {
         let out = run(&["schema", "--out", &schemas.display().to_string(), "--check"]);
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stdout).contains("tenant_base.json: stale"));
+    }
+}
+
+/// Issue 7, the evaluator's part: spellings outside the permission grammar,
+/// concurrent audit appends, control characters in explanations.
+mod policy_hardening {
+    use super::{stdout, tenantctl};
+
+    /// Jonas (owner, `*:*` with MFA) asks for `action` on `resource` of
+    /// BeatForge, restricted data, at a time his binding holds.
+    fn jonas(action: &str, resource: &str, extra: &[&str]) -> std::process::Output {
+        let mut args = vec![
+            "explain",
+            "examples/tenants",
+            "--principal",
+            "user:jonas.weber@beatforge.example",
+            "--principal-tenant",
+            "beatforge",
+            "--mfa",
+            "--classification",
+            "restricted",
+            "--action",
+            action,
+            "--resource",
+            resource,
+            "--at",
+            "2026-12-04T10:30:00Z",
+        ];
+        args.extend_from_slice(extra);
+        tenantctl(&args)
+    }
+
+    #[test]
+    fn spellings_outside_the_grammar_are_denied() {
+        let real = jonas("delete", "beatforge/track/t-1", &[]);
+        assert_eq!(real.status.code(), Some(1));
+        assert!(stdout(&real).contains("explicit deny `no-delete-restricted`"));
+        let write = jonas("write", "beatforge/track/t-1", &[]);
+        assert_eq!(write.status.code(), Some(0), "{}", stdout(&write));
+
+        for action in [
+            "DELETE",
+            "Delete",
+            "delete ",
+            " delete",
+            "*",
+            "de\nlete",
+            "delete\u{1b}",
+        ] {
+            let out = jonas(action, "beatforge/track/t-1", &[]);
+            assert_eq!(out.status.code(), Some(1), "{action:?}: {}", stdout(&out));
+            let text = stdout(&out);
+            assert!(
+                text.starts_with(
+                    "denied in tenant `beatforge`: the action is not a permission word"
+                ),
+                "{action:?}: {text}"
+            );
+            assert_eq!(text.lines().count(), 1, "{action:?}: {text}");
+        }
+        for kind in ["TRACK", "Track", "track ", "*", "tr\tack"] {
+            let out = jonas("delete", &format!("beatforge/{kind}/t-1"), &[]);
+            assert_eq!(out.status.code(), Some(1), "{kind:?}");
+            assert!(
+                stdout(&out).contains("the resource kind is not a permission word"),
+                "{kind:?}: {}",
+                stdout(&out)
+            );
+        }
+    }
+
+    #[test]
+    fn concurrent_audit_appends_keep_every_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = dir.path().join("audit.jsonl");
+        let trail_arg = trail.display().to_string();
+        let children: Vec<std::process::Child> = (0..20)
+            .map(|i| {
+                let action = if i % 2 == 0 { "read" } else { "delete" };
+                std::process::Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+                    .args([
+                        "explain",
+                        "examples/tenants",
+                        "--principal",
+                        "user:jonas.weber@beatforge.example",
+                        "--principal-tenant",
+                        "beatforge",
+                        "--mfa",
+                        "--action",
+                        action,
+                        "--resource",
+                        "beatforge/track/t-1",
+                        "--at",
+                        "2026-12-04T10:30:00Z",
+                        "--audit",
+                        &trail_arg,
+                    ])
+                    .current_dir(super::workspace())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+            assert!(stderr.contains("audit: appended event"), "{stderr}");
+        }
+        let text = std::fs::read_to_string(&trail).unwrap();
+        assert_eq!(text.lines().count(), 20, "{text}");
+        let verify = tenantctl(&["audit", "verify", &trail_arg]);
+        assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+        assert!(
+            stdout(&verify).contains("ok: 20 events"),
+            "{}",
+            stdout(&verify)
+        );
+        let ids: std::collections::HashSet<&str> =
+            text.lines().map(|l| l.split('"').nth(3).unwrap()).collect();
+        assert_eq!(ids.len(), 20);
+    }
+
+    #[test]
+    fn control_characters_in_deny_reasons_stay_on_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let original =
+            std::fs::read_to_string(super::workspace().join("examples/tenants/beatforge.yaml"))
+                .unwrap();
+        let forged =
+            "\"never\\nexamples/x.yaml:1:1: /slug: forged\\r\\u001b[2J\\u202egone\\u0085\"";
+        let text = original.replace(
+            "reason: Eingeschränkte Daten werden nie gelöscht, nur archiviert.",
+            &format!("reason: {forged}"),
+        );
+        assert_ne!(text, original);
+        let path = dir.path().join("beatforge.yaml");
+        std::fs::write(&path, text).unwrap();
+        let out = tenantctl(&[
+            "explain",
+            &path.display().to_string(),
+            "--principal",
+            "user:jonas.weber@beatforge.example",
+            "--principal-tenant",
+            "beatforge",
+            "--mfa",
+            "--classification",
+            "restricted",
+            "--action",
+            "delete",
+            "--resource",
+            "beatforge/track/t-1",
+            "--at",
+            "2026-12-04T10:30:00Z",
+        ]);
+        let printed = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{printed}");
+        assert_eq!(
+            printed,
+            "denied in tenant `beatforge`: explicit deny `no-delete-restricted` (never\\nexamples/x.yaml:1:1: /slug: forged\\r\\u{1b}[2J\\u{202e}gone\\u{85}) (/access_control/denies/0)\n"
+        );
     }
 }

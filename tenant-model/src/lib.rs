@@ -90,7 +90,10 @@ pub use crate::quotas::{
     Autoscaling, AutoscalingOverrides, MetricsLimits, MetricsOverrides, QuotaLimits,
     QuotaOverrides, TierPresets,
 };
-pub use crate::rules::{SetProblem, check_against_platform, check_tenant_set};
+pub use crate::rules::{
+    PrefixOverlap, SetProblem, check_against_platform, check_roles, check_tenant_set,
+    key_prefix_overlaps, shared_values,
+};
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};
 pub use crate::show::{escape_controls, looks_like_credential, redact_credentials};

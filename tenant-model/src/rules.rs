@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::access::{Grantee, TimeWindow};
+use crate::access::{AccessControl, Grantee, TimeWindow};
 use crate::compliance::ComplianceRules;
 use crate::error::{Problem, join};
 use crate::isolation::IsolationMode;
-use crate::parse::Document;
+use crate::parse::{Document, MAX_PROBLEMS};
 use crate::platform::PlatformConfig;
 use crate::tenant::Tenant;
 use crate::text::Name;
@@ -145,39 +145,12 @@ fn tenant_rules(t: &Tenant, problems: &mut Vec<Problem>) {
 
     // Access control.
     let ac = &t.access_control;
-    unique(
-        ac.roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (format!("/access_control/roles/{i}/name"), r.name.as_str())),
-        "role",
-        problems,
-    );
-    let roles: BTreeMap<&Name, usize> = ac
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (&r.name, i))
-        .collect();
-    for (i, role) in ac.roles.iter().enumerate() {
-        for (j, parent) in role.inherits.iter().enumerate() {
-            let pointer = format!("/access_control/roles/{i}/inherits/{j}");
-            if !roles.contains_key(parent) {
-                problems.push(Problem::new(
-                    pointer,
-                    format!("role `{parent}` is not defined"),
-                ));
-            }
-        }
-    }
-    role_cycles(t, &roles, problems);
+    role_rules(ac, problems);
+    let roles = role_positions(ac);
     for (i, binding) in ac.bindings.iter().enumerate() {
         let base = format!("/access_control/bindings/{i}");
         if !roles.contains_key(&binding.role) {
-            problems.push(Problem::new(
-                format!("{base}/role"),
-                format!("role `{}` is not defined", binding.role),
-            ));
+            problems.push(undefined_binding_role(i, &binding.role));
         }
         if let Some(window) = &binding.conditions.time_window {
             window_rules(window, &format!("{base}/conditions/time_window"), problems);
@@ -433,15 +406,71 @@ fn tenant_rules(t: &Tenant, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Checks the roles of an access-control section and the roles its bindings
+/// name: role names are unique, every inherited role and every binding's
+/// role is defined, and inheritance has no cycle. Document validation and
+/// the policy compiler both apply these rules, from here.
+pub fn check_roles(access_control: &AccessControl) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    role_rules(access_control, &mut problems);
+    let roles = role_positions(access_control);
+    for (i, binding) in access_control.bindings.iter().enumerate() {
+        if !roles.contains_key(&binding.role) {
+            problems.push(undefined_binding_role(i, &binding.role));
+        }
+    }
+    problems
+}
+
+fn undefined_binding_role(i: usize, role: &Name) -> Problem {
+    Problem::new(
+        format!("/access_control/bindings/{i}/role"),
+        format!("role `{role}` is not defined"),
+    )
+}
+
+/// Unique role names, defined parents, no cycles.
+fn role_rules(ac: &AccessControl, problems: &mut Vec<Problem>) {
+    unique(
+        ac.roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("/access_control/roles/{i}/name"), r.name.as_str())),
+        "role",
+        problems,
+    );
+    let roles = role_positions(ac);
+    for (i, role) in ac.roles.iter().enumerate() {
+        for (j, parent) in role.inherits.iter().enumerate() {
+            if !roles.contains_key(parent) {
+                problems.push(Problem::new(
+                    format!("/access_control/roles/{i}/inherits/{j}"),
+                    format!("role `{parent}` is not defined"),
+                ));
+            }
+        }
+    }
+    role_cycles(ac, &roles, problems);
+}
+
+/// Each role name at its first position.
+fn role_positions(ac: &AccessControl) -> BTreeMap<&Name, usize> {
+    let mut roles = BTreeMap::new();
+    for (i, r) in ac.roles.iter().enumerate() {
+        roles.entry(&r.name).or_insert(i);
+    }
+    roles
+}
+
 /// Reports each cycle in role inheritance once, at the edge that closes it.
-fn role_cycles(t: &Tenant, roles: &BTreeMap<&Name, usize>, problems: &mut Vec<Problem>) {
+fn role_cycles(ac: &AccessControl, roles: &BTreeMap<&Name, usize>, problems: &mut Vec<Problem>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         Active,
         Done,
     }
-    let graph = &t.access_control.roles;
+    let graph = &ac.roles;
     let mut marks = vec![Mark::New; graph.len()];
     // Iterative depth-first search: role graphs come from tenants, so no recursion.
     for start in 0..graph.len() {
@@ -504,175 +533,443 @@ pub struct SetProblem {
     pub problem: Problem,
 }
 
-/// Checks the rules across a set of tenants: ids, slugs, PostgreSQL databases,
-/// schemas and roles, Redis ACL users and key prefixes are not shared (a key
-/// prefix may not be a prefix of another's either), and, in a set of two or
-/// more tenants, every cross-tenant grant names a tenant of the set.
-pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
+/// What a conflict across the set is about, in the order problems of one
+/// tenant are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Clash {
+    Id,
+    Slug,
+    DatabaseRole,
+    AclUser,
+    /// Two tenants in `database` mode name one database.
+    Database,
+    /// A tenant in `database` mode shares its database with one in another mode.
+    DatabaseAcrossModes,
+    /// Two tenants in `schema` mode name one schema.
+    Schema,
+    /// A tenant in `schema` mode shares its schema with one in `row` mode.
+    SchemaAcrossModes,
+    /// The same cache key prefix as an earlier tenant.
+    SamePrefix,
+    /// A cache key prefix that another tenant's starts with.
+    CoversPrefix,
+    /// A cross-tenant grant (its index) names a tenant outside the set.
+    UnknownGrantee(usize),
+}
+
+/// A conflict found but not yet put in words: the set checks find every
+/// conflict first (a few integers each, at most a few per tenant), then
+/// build the messages of the first [`MAX_PROBLEMS`] only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Found {
+    tenant: usize,
+    clash: Clash,
+    other: usize,
+}
+
+/// Groups `0..n` by `key`: each group of two or more, in ascending index
+/// order. Sorting makes it O(n log n) whatever the number of equal keys.
+fn groups<K: Ord>(n: usize, key: impl Fn(usize) -> K) -> Vec<Vec<usize>> {
+    let mut order: Vec<(K, usize)> = (0..n).map(|i| (key(i), i)).collect();
+    order.sort();
     let mut out = Vec::new();
-    let mut first: HashMap<(&str, String), usize> = HashMap::new();
-    let mut claim = |out: &mut Vec<SetProblem>,
-                     i: usize,
-                     key: (&'static str, String),
-                     pointer: &str,
-                     what: String| {
-        if let Some(&other) = first.get(&key) {
-            out.push(SetProblem {
-                tenant: i,
-                other,
-                problem: Problem::new(pointer, what),
-            });
-        } else {
-            first.insert(key, i);
+    let mut run: Vec<usize> = Vec::new();
+    let mut last: Option<&K> = None;
+    for (k, i) in &order {
+        if last != Some(k) {
+            if run.len() > 1 {
+                out.push(std::mem::take(&mut run));
+            }
+            run.clear();
+            last = Some(k);
+        }
+        run.push(*i);
+    }
+    if run.len() > 1 {
+        out.push(run);
+    }
+    out
+}
+
+/// Records `clash` on every member of each group after the first, against
+/// the first.
+fn after_first(groups: Vec<Vec<usize>>, clash: Clash, found: &mut Vec<Found>) {
+    for group in groups {
+        if let Some((&first, rest)) = group.split_first() {
+            found.extend(rest.iter().map(|&tenant| Found {
+                tenant,
+                clash,
+                other: first,
+            }));
+        }
+    }
+}
+
+/// How one tenant's cache key prefix meets the other tenants' prefixes in a
+/// set: the lowest index of another tenant with the same prefix, with a
+/// prefix inside it (it *covers* theirs) and with a prefix it is inside
+/// (it is *covered by* theirs), and how many other tenants are in any of
+/// the three. Equal prefixes, or one a prefix of another, let one tenant
+/// read the other's keys; [`check_tenant_set`] and tenant-policy's
+/// isolation audit both judge prefixes by it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrefixOverlap {
+    /// The lowest index of another tenant with the same prefix.
+    pub same: Option<usize>,
+    /// The lowest index of a tenant whose prefix starts with this one.
+    pub covers: Option<usize>,
+    /// The lowest index of a tenant whose prefix this one starts with.
+    pub covered_by: Option<usize>,
+    /// How many other tenants share, cover or are covered by this prefix.
+    pub others: usize,
+}
+
+impl PrefixOverlap {
+    /// Whether any other tenant's prefix meets this one.
+    pub fn any(&self) -> bool {
+        self.others > 0
+    }
+}
+
+/// A run of equal prefixes, as a node of the tree of prefixes inside one
+/// another.
+struct PrefixNode<'a> {
+    prefix: &'a str,
+    /// Tenants with this prefix, ascending.
+    members: Vec<usize>,
+    /// Lowest index and count of the tenants whose prefix is inside this one.
+    inside: (Option<usize>, usize),
+    /// Lowest index and count of the tenants whose prefix this one is inside.
+    around: (Option<usize>, usize),
+}
+
+fn min_of(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// [`PrefixOverlap`] of each prefix (by position in `prefixes`), in
+/// O(n log n): sorted, the prefixes that start with `p` directly follow the
+/// run of `p`, so a stack of the prefixes the current one starts with gives
+/// both directions.
+pub fn key_prefix_overlaps(prefixes: &[&str]) -> Vec<PrefixOverlap> {
+    let mut order: Vec<(&str, usize)> = prefixes.iter().copied().zip(0..).collect();
+    order.sort_unstable();
+    let mut nodes: Vec<PrefixNode<'_>> = Vec::new();
+    for (prefix, i) in order {
+        match nodes.last_mut() {
+            Some(node) if node.prefix == prefix => node.members.push(i),
+            _ => nodes.push(PrefixNode {
+                prefix,
+                members: vec![i],
+                inside: (None, 0),
+                around: (None, 0),
+            }),
+        }
+    }
+    // The stack holds the chain of prefixes the current one may be inside,
+    // each with the lowest index and count of its chain so far.
+    let mut stack: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    let close = |nodes: &mut Vec<PrefixNode<'_>>, closed: usize, parent: Option<usize>| {
+        let Some(node) = nodes.get(closed) else {
+            return;
+        };
+        let (min, count) = node.inside;
+        let own = (node.members.first().copied(), node.members.len());
+        if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
+            p.inside = (
+                min_of(p.inside.0, min_of(min, own.0)),
+                p.inside.1 + count + own.1,
+            );
         }
     };
-    for (i, t) in tenants.iter().enumerate() {
-        let db = &t.isolation.database;
-        claim(
-            &mut out,
-            i,
-            ("id", t.id.to_string()),
-            "/id",
-            format!("id `{}` is used by another tenant too", t.id),
-        );
-        claim(
-            &mut out,
-            i,
-            ("slug", t.slug.to_string()),
-            "/slug",
-            format!("slug `{}` is used by another tenant too", t.slug),
-        );
-        claim(
-            &mut out,
-            i,
-            ("role", db.role.to_string()),
-            "/isolation/database/role",
-            format!(
-                "PostgreSQL role `{}` is used by another tenant too (roles are shared by the whole server)",
-                db.role
-            ),
-        );
-        claim(
-            &mut out,
-            i,
-            ("acl", t.isolation.cache.acl_user.to_string()),
-            "/isolation/cache/acl_user",
-            format!(
-                "Redis ACL user `{}` is used by another tenant too",
-                t.isolation.cache.acl_user
-            ),
-        );
-        match t.isolation.mode {
-            IsolationMode::Database => claim(
-                &mut out,
-                i,
-                ("database", db.name.to_string()),
-                "/isolation/database/name",
-                format!(
-                    "database `{}` is used by another tenant too; `database` mode needs its own",
-                    db.name
-                ),
-            ),
-            IsolationMode::Schema => claim(
-                &mut out,
-                i,
-                ("schema", format!("{}.{}", db.name, db.schema)),
-                "/isolation/database/schema",
-                format!(
-                    "schema `{}` of database `{}` is used by another tenant too; `schema` mode needs its own",
-                    db.schema, db.name
-                ),
-            ),
-            IsolationMode::Row => {}
+    for k in 0..nodes.len() {
+        let Some(prefix) = nodes.get(k).map(|n| n.prefix) else {
+            continue;
+        };
+        while let Some(&(top, _, _)) = stack.last() {
+            if nodes.get(top).is_some_and(|t| prefix.starts_with(t.prefix)) {
+                break;
+            }
+            stack.pop();
+            close(&mut nodes, top, stack.last().map(|&(p, _, _)| p));
+        }
+        let around = stack
+            .last()
+            .map_or((None, 0), |&(_, min, count)| (min, count));
+        if let Some(node) = nodes.get_mut(k) {
+            node.around = around;
+            let chain = (
+                min_of(around.0, node.members.first().copied()),
+                around.1 + node.members.len(),
+            );
+            stack.push((k, chain.0, chain.1));
         }
     }
-    // Databases and schemas shared across modes.
-    for (i, t) in tenants.iter().enumerate() {
-        let db = &t.isolation.database;
-        for (j, other) in tenants.iter().enumerate() {
-            if i == j {
-                continue;
-            }
-            let odb = &other.isolation.database;
-            let clash = match (t.isolation.mode, other.isolation.mode) {
-                (IsolationMode::Database, IsolationMode::Database) => false, // reported above
-                (IsolationMode::Database, _) => db.name == odb.name,
-                (IsolationMode::Schema, IsolationMode::Row) => {
-                    db.name == odb.name && db.schema == odb.schema
-                }
-                _ => false,
-            };
-            if clash {
-                out.push(SetProblem {
-                    tenant: i,
-                    other: j,
-                    problem: Problem::new(
-                        if t.isolation.mode == IsolationMode::Database {
-                            "/isolation/database/name"
-                        } else {
-                            "/isolation/database/schema"
-                        },
-                        format!(
-                            "tenant `{}` ({} mode) uses the same {} too",
-                            other.slug,
-                            other.isolation.mode.as_str(),
-                            if t.isolation.mode == IsolationMode::Database {
-                                "database"
-                            } else {
-                                "schema"
-                            }
-                        ),
-                    ),
-                });
-            }
-        }
+    while let Some((top, _, _)) = stack.pop() {
+        close(&mut nodes, top, stack.last().map(|&(p, _, _)| p));
     }
-    // Key prefixes: equal, or one a prefix of another, lets one tenant read
-    // the other's keys.
-    for (i, t) in tenants.iter().enumerate() {
-        let mine = t.isolation.cache.key_prefix.as_str();
-        for (j, other) in tenants.iter().enumerate() {
-            let theirs = other.isolation.cache.key_prefix.as_str();
-            if i != j && theirs.starts_with(mine) && (mine != theirs || j < i) {
-                let message = if mine == theirs {
-                    format!(
-                        "cache key prefix `{mine}` is used by tenant `{}` too",
-                        other.slug
-                    )
-                } else {
-                    format!(
-                        "cache key prefix `{mine}` covers the prefix `{theirs}` of tenant `{}`",
-                        other.slug
-                    )
+    let mut out = vec![PrefixOverlap::default(); prefixes.len()];
+    for node in &nodes {
+        for &i in &node.members {
+            let same = node.members.iter().copied().find(|&j| j != i);
+            if let Some(slot) = out.get_mut(i) {
+                *slot = PrefixOverlap {
+                    same,
+                    covers: node.inside.0,
+                    covered_by: node.around.0,
+                    others: node.members.len() - 1 + node.inside.1 + node.around.1,
                 };
-                out.push(SetProblem {
-                    tenant: i,
-                    other: j,
-                    problem: Problem::new("/isolation/cache/key_prefix", message),
-                });
-            }
-        }
-    }
-    // Grants name tenants of the set. A single tenant checked alone is not
-    // taken as the whole platform, so the rule needs at least two.
-    let slugs: BTreeSet<&str> = tenants.iter().map(|t| t.slug.as_str()).collect();
-    for (i, t) in tenants.iter().enumerate().filter(|_| tenants.len() > 1) {
-        for (g, grant) in t.access_control.cross_tenant_grants.iter().enumerate() {
-            if let Grantee::Tenant(slug) = &grant.grantee
-                && !slugs.contains(slug.as_str())
-            {
-                out.push(SetProblem {
-                    tenant: i,
-                    other: i,
-                    problem: Problem::new(
-                        format!("/access_control/cross_tenant_grants/{g}/grantee/tenant"),
-                        format!("tenant `{slug}` is not in this set of tenants"),
-                    ),
-                });
             }
         }
     }
     out
+}
+
+/// The tenants `0..n` that share a value of `key`: each group of two or
+/// more, ascending. O(n log n) whatever the number of equal values;
+/// [`check_tenant_set`] and tenant-policy's isolation audit both find
+/// shared names, databases and schemas with it.
+pub fn shared_values<K: Ord>(n: usize, key: impl Fn(usize) -> K) -> Vec<Vec<usize>> {
+    groups(n, key)
+}
+
+/// Checks the rules across a set of tenants: ids (UUIDs, in any case),
+/// slugs, PostgreSQL databases, schemas and roles, Redis ACL users and key
+/// prefixes are not shared (a key prefix may not be a prefix of another's
+/// either), and, in a set of two or more tenants, every cross-tenant grant
+/// names a tenant of the set.
+///
+/// A conflict is reported on each tenant after the first that takes part
+/// in it, naming the first. The work is O(n log n) in the number of tenants
+/// whatever they share, and at most [`MAX_PROBLEMS`] problems are built: a
+/// last problem then says how many more were found.
+pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
+    let n = tenants.len();
+    let get = |i: usize| tenants.get(i).copied();
+    let mut found: Vec<Found> = Vec::new();
+
+    after_first(
+        groups(n, |i| get(i).map(|t| t.id.uuid())),
+        Clash::Id,
+        &mut found,
+    );
+    after_first(
+        groups(n, |i| get(i).map(|t| t.slug.as_str())),
+        Clash::Slug,
+        &mut found,
+    );
+    after_first(
+        groups(n, |i| get(i).map(|t| t.isolation.database.role.as_str())),
+        Clash::DatabaseRole,
+        &mut found,
+    );
+    after_first(
+        groups(n, |i| get(i).map(|t| t.isolation.cache.acl_user.as_str())),
+        Clash::AclUser,
+        &mut found,
+    );
+
+    // Databases and schemas, within a mode and across modes.
+    let mode = |i: usize| get(i).map(|t| t.isolation.mode);
+    for group in groups(n, |i| get(i).map(|t| t.isolation.database.name.as_str())) {
+        let in_mode: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| mode(i) == Some(IsolationMode::Database))
+            .collect();
+        let other_mode = group
+            .iter()
+            .copied()
+            .find(|&i| mode(i) != Some(IsolationMode::Database));
+        if let Some(other) = other_mode {
+            found.extend(in_mode.iter().map(|&tenant| Found {
+                tenant,
+                clash: Clash::DatabaseAcrossModes,
+                other,
+            }));
+        }
+        after_first(vec![in_mode], Clash::Database, &mut found);
+    }
+    for group in groups(n, |i| {
+        get(i).map(|t| {
+            let db = &t.isolation.database;
+            (db.name.as_str(), db.schema.as_str())
+        })
+    }) {
+        let in_mode: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| mode(i) == Some(IsolationMode::Schema))
+            .collect();
+        let row = group
+            .iter()
+            .copied()
+            .find(|&i| mode(i) == Some(IsolationMode::Row));
+        if let Some(other) = row {
+            found.extend(in_mode.iter().map(|&tenant| Found {
+                tenant,
+                clash: Clash::SchemaAcrossModes,
+                other,
+            }));
+        }
+        after_first(vec![in_mode], Clash::Schema, &mut found);
+    }
+
+    // Key prefixes: equal, or one a prefix of another, lets one tenant read
+    // the other's keys. Reported on the later of equal prefixes and on the
+    // covering one.
+    let prefixes: Vec<&str> = tenants
+        .iter()
+        .map(|t| t.isolation.cache.key_prefix.as_str())
+        .collect();
+    for (tenant, overlap) in key_prefix_overlaps(&prefixes).into_iter().enumerate() {
+        if let Some(other) = overlap.same.filter(|&j| j < tenant) {
+            found.push(Found {
+                tenant,
+                clash: Clash::SamePrefix,
+                other,
+            });
+        }
+        if let Some(other) = overlap.covers {
+            found.push(Found {
+                tenant,
+                clash: Clash::CoversPrefix,
+                other,
+            });
+        }
+    }
+
+    // Grants name tenants of the set. A single tenant checked alone is not
+    // taken as the whole platform, so the rule needs at least two.
+    let slugs: BTreeSet<&str> = tenants.iter().map(|t| t.slug.as_str()).collect();
+    for (i, t) in tenants.iter().enumerate().filter(|_| n > 1) {
+        for (g, grant) in t.access_control.cross_tenant_grants.iter().enumerate() {
+            if let Grantee::Tenant(slug) = &grant.grantee
+                && !slugs.contains(slug.as_str())
+            {
+                found.push(Found {
+                    tenant: i,
+                    clash: Clash::UnknownGrantee(g),
+                    other: i,
+                });
+            }
+        }
+    }
+
+    found.sort_unstable();
+    let mut out: Vec<SetProblem> = found
+        .iter()
+        .take(MAX_PROBLEMS)
+        .filter_map(|f| set_problem(tenants, *f))
+        .collect();
+    if let Some(first_left) = found.get(MAX_PROBLEMS) {
+        let more = found.len() - MAX_PROBLEMS;
+        out.push(SetProblem {
+            tenant: first_left.tenant,
+            other: first_left.tenant,
+            problem: Problem::new(
+                "",
+                format!(
+                    "{more} more problems across the set of tenants are not shown; only the first {MAX_PROBLEMS} are"
+                ),
+            ),
+        });
+    }
+    out
+}
+
+/// The words of a conflict.
+fn set_problem(tenants: &[&Tenant], f: Found) -> Option<SetProblem> {
+    let t = tenants.get(f.tenant)?;
+    let other = tenants.get(f.other)?;
+    let db = &t.isolation.database;
+    let (pointer, message) = match f.clash {
+        Clash::Id => (
+            "/id".to_owned(),
+            format!("id `{}` is used by another tenant too", t.id),
+        ),
+        Clash::Slug => (
+            "/slug".to_owned(),
+            format!("slug `{}` is used by another tenant too", t.slug),
+        ),
+        Clash::DatabaseRole => (
+            "/isolation/database/role".to_owned(),
+            format!(
+                "PostgreSQL role `{}` is used by another tenant too (roles are shared by the whole server)",
+                db.role
+            ),
+        ),
+        Clash::AclUser => (
+            "/isolation/cache/acl_user".to_owned(),
+            format!(
+                "Redis ACL user `{}` is used by another tenant too",
+                t.isolation.cache.acl_user
+            ),
+        ),
+        Clash::Database => (
+            "/isolation/database/name".to_owned(),
+            format!(
+                "database `{}` is used by another tenant too; `database` mode needs its own",
+                db.name
+            ),
+        ),
+        Clash::DatabaseAcrossModes => (
+            "/isolation/database/name".to_owned(),
+            format!(
+                "tenant `{}` ({} mode) uses the same database too",
+                other.slug,
+                other.isolation.mode.as_str()
+            ),
+        ),
+        Clash::Schema => (
+            "/isolation/database/schema".to_owned(),
+            format!(
+                "schema `{}` of database `{}` is used by another tenant too; `schema` mode needs its own",
+                db.schema, db.name
+            ),
+        ),
+        Clash::SchemaAcrossModes => (
+            "/isolation/database/schema".to_owned(),
+            format!(
+                "tenant `{}` ({} mode) uses the same schema too",
+                other.slug,
+                other.isolation.mode.as_str()
+            ),
+        ),
+        Clash::SamePrefix => (
+            "/isolation/cache/key_prefix".to_owned(),
+            format!(
+                "cache key prefix `{}` is used by tenant `{}` too",
+                t.isolation.cache.key_prefix, other.slug
+            ),
+        ),
+        Clash::CoversPrefix => (
+            "/isolation/cache/key_prefix".to_owned(),
+            format!(
+                "cache key prefix `{}` covers the prefix `{}` of tenant `{}`",
+                t.isolation.cache.key_prefix, other.isolation.cache.key_prefix, other.slug
+            ),
+        ),
+        Clash::UnknownGrantee(g) => {
+            let grant = t.access_control.cross_tenant_grants.get(g)?;
+            let Grantee::Tenant(slug) = &grant.grantee else {
+                return None;
+            };
+            (
+                format!("/access_control/cross_tenant_grants/{g}/grantee/tenant"),
+                format!("tenant `{slug}` is not in this set of tenants"),
+            )
+        }
+    };
+    Some(SetProblem {
+        tenant: f.tenant,
+        other: f.other,
+        problem: Problem::new(pointer, message),
+    })
 }
 
 /// Checks a tenant against the platform: its regions exist and its isolation
@@ -720,4 +1017,197 @@ pub fn check_against_platform(t: &Tenant, platform: &PlatformConfig) -> Vec<Prob
         ));
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    //! The rules across a set of tenants, at sizes where quadratic work or
+    //! unbounded problems would show.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+
+    use super::*;
+    use crate::parse::{Format, parse};
+    use crate::text::{KeyPrefix, Slug, SqlIdentifier, TenantId};
+
+    fn base() -> Tenant {
+        let yaml = r#"
+schema_version: 1
+id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+slug: tenant-0
+display_name: Test
+tier: professional
+status: active
+locale: en
+time_zone: Europe/Paris
+data_residency: { region: eu-west-1 }
+contacts:
+  - { name: Ops, email: ops@example.com, role: owner }
+isolation:
+  mode: schema
+  database: { name: music, schema: tenant_0, role: tenant_0_app }
+  cache: { key_prefix: "tenant-0:", acl_user: tenant-0 }
+"#;
+        parse(yaml, Format::Yaml).unwrap()
+    }
+
+    /// `n` tenants, distinct in everything but what `shape` changes.
+    fn tenants(n: usize, shape: impl Fn(usize, &mut Tenant)) -> Vec<Tenant> {
+        let base = base();
+        (0..n)
+            .map(|i| {
+                let mut t = base.clone();
+                t.id = TenantId::new(format!("0b7c6f1e-3a52-4f0e-9d43-{i:012x}")).unwrap();
+                t.slug = Slug::new(format!("tenant-{i}")).unwrap();
+                let db = &mut t.isolation.database;
+                db.schema = SqlIdentifier::new(format!("tenant_{i}")).unwrap();
+                db.role = SqlIdentifier::new(format!("tenant_{i}_app")).unwrap();
+                t.isolation.cache.key_prefix = KeyPrefix::new(format!("tenant-{i}:")).unwrap();
+                t.isolation.cache.acl_user = Name::new(format!("tenant-{i}")).unwrap();
+                shape(i, &mut t);
+                t
+            })
+            .collect()
+    }
+
+    fn check(tenants: &[Tenant]) -> Vec<SetProblem> {
+        let refs: Vec<&Tenant> = tenants.iter().collect();
+        check_tenant_set(&refs)
+    }
+
+    fn messages(found: &[SetProblem]) -> Vec<String> {
+        found
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    f.tenant,
+                    f.other,
+                    f.problem.pointer(),
+                    f.problem.message()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn distinct_tenants_have_no_problems() {
+        assert_eq!(check(&tenants(50, |_, _| {})), vec![]);
+    }
+
+    #[test]
+    fn thousands_of_tenants_sharing_a_prefix_build_bounded_problems() {
+        for n in [3_000, 20_000] {
+            let set = tenants(n, |_, t| {
+                t.isolation.cache.key_prefix = KeyPrefix::new("shared:").unwrap();
+            });
+            let found = check(&set);
+            assert_eq!(found.len(), MAX_PROBLEMS + 1, "{n}");
+            assert!(found[..MAX_PROBLEMS].iter().all(|f| f.other == 0
+                && f.problem.message()
+                    == "cache key prefix `shared:` is used by tenant `tenant-0` too"));
+            let last = found.last().unwrap();
+            assert_eq!(
+                last.problem.message(),
+                format!(
+                    "{} more problems across the set of tenants are not shown; only the first {MAX_PROBLEMS} are",
+                    n - 1 - MAX_PROBLEMS
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn prefixes_inside_one_another_are_found_by_neighbours() {
+        let prefixes = ["a:", "a:b:", "a:b:c:", "b:", "a:", "c:", "c:x:"];
+        let set = tenants(prefixes.len(), |i, t| {
+            t.isolation.cache.key_prefix = KeyPrefix::new(prefixes[i]).unwrap();
+        });
+        assert_eq!(
+            messages(&check(&set)),
+            [
+                "0 1 /isolation/cache/key_prefix: cache key prefix `a:` covers the prefix `a:b:` of tenant `tenant-1`",
+                "1 2 /isolation/cache/key_prefix: cache key prefix `a:b:` covers the prefix `a:b:c:` of tenant `tenant-2`",
+                "4 0 /isolation/cache/key_prefix: cache key prefix `a:` is used by tenant `tenant-0` too",
+                "4 1 /isolation/cache/key_prefix: cache key prefix `a:` covers the prefix `a:b:` of tenant `tenant-1`",
+                "5 6 /isolation/cache/key_prefix: cache key prefix `c:` covers the prefix `c:x:` of tenant `tenant-6`",
+            ]
+        );
+    }
+
+    #[test]
+    fn prefix_overlaps_agree_with_comparing_every_pair() {
+        // Prefixes of up to three segments over a small alphabet: many
+        // equal ones and many inside one another.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for size in [1, 2, 5, 30, 200] {
+            let prefixes: Vec<String> = (0..size)
+                .map(|_| {
+                    let depth = 1 + next() % 3;
+                    (0..depth)
+                        .map(|_| ["a:", "b:", "ab:"][next() % 3])
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+            let got = key_prefix_overlaps(&refs);
+            for (i, mine) in refs.iter().enumerate() {
+                let others = |f: &dyn Fn(&str) -> bool| {
+                    (0..size)
+                        .filter(|&j| j != i && f(refs[j]))
+                        .collect::<Vec<_>>()
+                };
+                let same = others(&|p| p == *mine);
+                let covers = others(&|p| p != *mine && p.starts_with(mine));
+                let covered = others(&|p| p != *mine && mine.starts_with(p));
+                let expected = PrefixOverlap {
+                    same: same.first().copied(),
+                    covers: covers.first().copied(),
+                    covered_by: covered.first().copied(),
+                    others: same.len() + covers.len() + covered.len(),
+                };
+                assert_eq!(got[i], expected, "{i} `{mine}` in {refs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_uuid_in_two_cases_is_one_id() {
+        let set = tenants(3, |i, t| {
+            let id = match i {
+                0 => "0B7C6F1E-3A52-4F0E-9D43-5F0F6A2D8C11",
+                _ => "0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11",
+            };
+            t.id = TenantId::new(id).unwrap();
+        });
+        let found = messages(&check(&set));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("1 0 /id: id `"), "{found:?}");
+        assert!(found[1].starts_with("2 0 /id: id `"), "{found:?}");
+    }
+
+    #[test]
+    fn databases_and_schemas_shared_within_and_across_modes() {
+        let set = tenants(4, |i, t| {
+            let db = &mut t.isolation.database;
+            db.schema = SqlIdentifier::new("shared").unwrap();
+            t.isolation.mode = match i {
+                0 | 1 => IsolationMode::Schema,
+                2 => IsolationMode::Row,
+                _ => IsolationMode::Database,
+            };
+        });
+        assert_eq!(
+            messages(&check(&set)),
+            [
+                "0 2 /isolation/database/schema: tenant `tenant-2` (row mode) uses the same schema too",
+                "1 0 /isolation/database/schema: schema `shared` of database `music` is used by another tenant too; `schema` mode needs its own",
+                "1 2 /isolation/database/schema: tenant `tenant-2` (row mode) uses the same schema too",
+                "3 0 /isolation/database/name: tenant `tenant-0` (schema mode) uses the same database too",
+            ]
+        );
+    }
 }

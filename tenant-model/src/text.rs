@@ -431,6 +431,16 @@ impl Locale {
 }
 
 impl Permission {
+    /// The longest permission the grammar accepts, in bytes.
+    pub const MAX_LEN: usize = 128;
+
+    /// Whether `part` is a concrete resource kind or action of the grammar:
+    /// a lowercase word (`[a-z][a-z0-9_-]*`), not the wildcard `*`. Requests
+    /// are checked with it, so it allocates nothing.
+    pub fn is_word(part: &str) -> bool {
+        is_word(part)
+    }
+
     /// The resource part, `*` for any.
     pub fn resource(&self) -> &str {
         self.raw.split_once(':').map_or("", |(r, _)| r)
@@ -734,7 +744,7 @@ fn parse_permission(s: &str) -> Result<(), String> {
         return Err(rule.to_owned());
     };
     let ok = (resource == "*" || is_word(resource)) && (action == "*" || is_word(action));
-    if ok && s.len() <= 128 {
+    if ok && s.len() <= Permission::MAX_LEN {
         Ok(())
     } else {
         Err(rule.to_owned())

@@ -123,7 +123,9 @@ fn check_time(time: DateTime<Utc>) -> Result<(), AuditError> {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use tenant_policy::{AuditChain, AuditDecision, AuditEvent, EventStamp, parse_jsonl, verify_trail_with_head};
+/// use tenant_policy::audit::{
+///     AuditChain, AuditDecision, AuditEvent, EventStamp, parse_jsonl, verify_trail_with_head,
+/// };
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
 /// let random = [0x5a; 10]; // from the caller's random source
@@ -217,28 +219,32 @@ impl AuditEvent {
     /// The stamp carries the event's id and time: build it from the
     /// request's `now` and random bytes the caller draws
     /// ([`EventStamp::new`]), so this function reads no clock.
+    ///
+    /// An error if `policy` does not hold the compiled tenant that made the
+    /// decision (see [`Decision::explain`](crate::authz::Decision::explain)).
     pub fn from_decision(
-        policy: &crate::PolicySet,
-        request: &crate::Request<'_>,
-        decision: crate::Decision,
+        policy: &crate::authz::PolicySet,
+        request: &crate::authz::Request<'_>,
+        decision: crate::authz::Decision,
         stamp: EventStamp,
-    ) -> Self {
+    ) -> Result<Self, crate::authz::StaleDecision> {
+        let explanation = decision.explain(policy)?;
         let principal = &request.principal;
         let kind = match principal.kind {
-            crate::PrincipalKind::User => "user",
-            crate::PrincipalKind::ServiceAccount => "service_account",
-            crate::PrincipalKind::PlatformOperator => "platform_operator",
+            crate::authz::PrincipalKind::User => "user",
+            crate::authz::PrincipalKind::ServiceAccount => "service_account",
+            crate::authz::PrincipalKind::PlatformOperator => "platform_operator",
         };
         let resource = &request.resource;
-        AuditEvent::from_parts(
+        Ok(AuditEvent::from_parts(
             stamp,
             resource.tenant,
             format!("{kind}:{}@{}", principal.id, principal.tenant),
             format!("{}:{}", resource.kind, request.action),
             format!("{}/{}", resource.kind, resource.id),
             AuditDecision::from_allowed(decision.is_allowed()),
-            decision.explain(policy).to_string(),
-        )
+            explanation.to_string(),
+        ))
     }
 
     /// An event from its parts, not yet in a chain: append it with

@@ -2,7 +2,7 @@
 //! interned names, role closures, bindings indexed by subject.
 //!
 //! Everything that can be computed once is computed here, so that
-//! [`PolicySet::authorize`](crate::PolicySet::authorize) only hashes the
+//! [`PolicySet::authorize`](crate::authz::PolicySet::authorize) only hashes the
 //! request's strings and looks at small integer tables.
 
 use std::collections::HashMap;
@@ -299,7 +299,7 @@ pub(crate) struct DenySummary {
 /// copy per distinct value: with ten thousand such tenants a decision then
 /// reads this part from the CPU caches and only the principal's slot from
 /// memory.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Rules {
     /// Resource kinds and actions, to their symbols.
     pub(crate) vocabulary: Box<[Line]>,
@@ -456,41 +456,33 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
         action_names: Vec::new(),
     };
 
+    // The role rules (unique names, defined roles, no inheritance cycle)
+    // are the model's, so a document and the compiler agree on them; below,
+    // what they guarantee is relied on but never assumed for safety.
+    if let Some(problem) = tenant_model::check_roles(ac).into_iter().next() {
+        return Err(interner.error(problem.pointer().to_owned(), problem.message().to_owned()));
+    }
     let mut role_index: Map<u32> = Map::default();
     for (i, role) in ac.roles.iter().enumerate() {
         let index = u32::try_from(i).unwrap_or(u32::MAX);
-        if role_index
-            .insert(role.name.as_str().into(), index)
-            .is_some()
-        {
-            return Err(interner.error(
-                format!("/access_control/roles/{i}/name"),
-                format!("role `{}` is defined twice", role.name),
-            ));
-        }
+        role_index.entry(role.name.as_str().into()).or_insert(index);
     }
     let own: Vec<Vec<Pattern>> = ac
         .roles
         .iter()
         .map(|r| interner.patterns(&r.permissions))
         .collect();
-    let mut parents: Vec<Vec<usize>> = Vec::with_capacity(ac.roles.len());
-    for (i, role) in ac.roles.iter().enumerate() {
-        let mut list = Vec::with_capacity(role.inherits.len());
-        for (j, parent) in role.inherits.iter().enumerate() {
-            match role_index.get(parent.as_str()) {
-                Some(&p) => list.push(p as usize),
-                None => {
-                    return Err(interner.error(
-                        format!("/access_control/roles/{i}/inherits/{j}"),
-                        format!("role `{parent}` is not defined"),
-                    ));
-                }
-            }
-        }
-        parents.push(list);
-    }
-    let role_permissions = closures(&interner, &parents, &own)?;
+    let parents: Vec<Vec<usize>> = ac
+        .roles
+        .iter()
+        .map(|role| {
+            role.inherits
+                .iter()
+                .filter_map(|parent| role_index.get(parent.as_str()).map(|&p| p as usize))
+                .collect()
+        })
+        .collect();
+    let role_permissions = closures(&parents, &own);
 
     let mut bindings = Vec::with_capacity(ac.bindings.len());
     let mut condition_sets: Vec<CompiledConditions> = Vec::new();
@@ -499,12 +491,10 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
         HashMap::default();
     let mut subjects: Vec<(Space, &str, Vec<u32>)> = Vec::new();
     for (i, b) in ac.bindings.iter().enumerate() {
-        let Some(&role) = role_index.get(b.role.as_str()) else {
-            return Err(interner.error(
-                format!("/access_control/bindings/{i}/role"),
-                format!("role `{}` is not defined", b.role),
-            ));
-        };
+        // `check_roles` reports an undefined role; should one reach here,
+        // the binding's role resolves to nothing and gives nothing.
+        let role = role_index.get(b.role.as_str()).copied().unwrap_or(u32::MAX);
+        debug_assert!(role != u32::MAX, "binding {i} names an undefined role");
         let index = u32::try_from(i).unwrap_or(u32::MAX);
         let space = match b.subject.kind {
             SubjectKind::User => Space::User,
@@ -709,12 +699,9 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
 }
 
 /// Each role's permissions with those of every role it inherits,
-/// transitively; a cycle is an error at the `inherits` entry that closes it.
-fn closures(
-    interner: &Interner<'_>,
-    parents: &[Vec<usize>],
-    own: &[Vec<Pattern>],
-) -> Result<Vec<PermissionSet>, CompileError> {
+/// transitively. Cycles are the model's error ([`tenant_model::check_roles`]);
+/// should one reach here, its closing edge is ignored, so this still ends.
+fn closures(parents: &[Vec<usize>], own: &[Vec<Pattern>]) -> Vec<PermissionSet> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -736,7 +723,6 @@ fn closures(
         while let Some(&mut (role, ref mut next)) = stack.last_mut() {
             let role_parents = parents.get(role).map(Vec::as_slice).unwrap_or_default();
             if let Some(&parent) = role_parents.get(*next) {
-                let position = *next;
                 *next += 1;
                 match state.get(parent).copied() {
                     Some(State::New) => {
@@ -746,16 +732,7 @@ fn closures(
                         stack.push((parent, 0));
                     }
                     Some(State::Open) => {
-                        let names = &interner.tenant.access_control.roles;
-                        let name = |i: usize| names.get(i).map_or("", |r| r.name.as_str());
-                        return Err(interner.error(
-                            format!("/access_control/roles/{role}/inherits/{position}"),
-                            format!(
-                                "role `{}` inherits itself through `{}`",
-                                name(parent),
-                                name(role)
-                            ),
-                        ));
+                        debug_assert!(false, "role {role} inherits itself");
                     }
                     _ => {}
                 }
@@ -778,5 +755,5 @@ fn closures(
             }
         }
     }
-    Ok(out)
+    out
 }

@@ -36,6 +36,39 @@ pub enum Reason {
     TenantOffboarding,
     /// The resource's tenant is not in the policy set.
     UnknownTenant,
+    /// A part of the request is outside what a document can name: an action
+    /// or resource kind outside the permission grammar (another case,
+    /// spaces, control characters, empty, a wildcard `*`), or a principal id
+    /// no subject can have. Such a request is never allowed (fail closed).
+    InvalidRequest(RequestPart),
+}
+
+/// The part of a request that [`Reason::InvalidRequest`] rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestPart {
+    /// [`Request::action`](crate::authz::Request::action) is not a permission word.
+    Action,
+    /// [`Resource::kind`](crate::authz::Resource::kind) is not a permission word.
+    ResourceKind,
+    /// [`Principal::id`](crate::authz::Principal::id) is empty or longer than any
+    /// subject id (256 characters).
+    PrincipalId,
+}
+
+impl RequestPart {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            RequestPart::Action => {
+                "the action is not a permission word (lowercase letter first, then lowercase letters, digits, `_` or `-`; no wildcard)"
+            }
+            RequestPart::ResourceKind => {
+                "the resource kind is not a permission word (lowercase letter first, then lowercase letters, digits, `_` or `-`; no wildcard)"
+            }
+            RequestPart::PrincipalId => {
+                "the principal id is empty or longer than any subject id can be"
+            }
+        }
+    }
 }
 
 /// A condition of a binding.
@@ -89,19 +122,23 @@ pub struct Decision {
     tenant: u32,
     /// Index of the binding, deny or grant the reason refers to.
     rule: u32,
+    /// The stamp of the compiled tenant that decided: explaining checks it,
+    /// so that indices are never read in another version of the tenant.
+    stamp: u32,
 }
 
 impl Decision {
-    pub(crate) const fn new(reason: Reason, tenant: u32, rule: u32) -> Self {
+    pub(crate) const fn new(reason: Reason, tenant: u32, rule: u32, stamp: u32) -> Self {
         Decision {
             reason,
             tenant,
             rule,
+            stamp,
         }
     }
 
     pub(crate) const fn unknown_tenant() -> Self {
-        Decision::new(Reason::UnknownTenant, u32::MAX, 0)
+        Decision::new(Reason::UnknownTenant, u32::MAX, 0, 0)
     }
 
     /// Whether the request is allowed.
@@ -115,10 +152,14 @@ impl Decision {
     }
 
     /// The decision in words, naming the role, binding, deny or grant and
-    /// where it is in the tenant's document. `set` must be the set that made
-    /// the decision, or one derived from it by
-    /// [`with_tenant`](PolicySet::with_tenant).
-    pub fn explain(&self, set: &PolicySet) -> Explanation {
+    /// where it is in the tenant's document.
+    ///
+    /// `set` must hold the compiled tenant that made the decision: the set
+    /// that made it, or one derived from it by
+    /// [`with_tenant`](PolicySet::with_tenant) of *other* tenants. Against a
+    /// set where the resource's tenant was compiled anew (or is missing),
+    /// the decision's indices would name other rules, so this is an error.
+    pub fn explain(&self, set: &PolicySet) -> Result<Explanation, StaleDecision> {
         crate::explain::explain(self, set)
     }
 
@@ -126,8 +167,26 @@ impl Decision {
         self.tenant
     }
 
+    pub(crate) fn stamp(&self) -> u32 {
+        self.stamp
+    }
+
     pub(crate) fn rule_index(&self) -> u32 {
         self.rule
+    }
+}
+
+/// [`Decision::explain`] was given a set that does not hold the compiled
+/// tenant that made the decision.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the decision was made by another version of the policy of the resource's tenant; explain it against the set that made it"
+)]
+pub struct StaleDecision(());
+
+impl StaleDecision {
+    pub(crate) fn new() -> Self {
+        StaleDecision(())
     }
 }
 

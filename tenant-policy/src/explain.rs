@@ -1,11 +1,11 @@
 //! Decisions in words: names and JSON pointers of what decided.
 
 use crate::compile::CompiledTenant;
-use crate::decision::{Decision, Explanation, Reason, condition_text};
+use crate::decision::{Decision, Explanation, Reason, StaleDecision, condition_text};
 use crate::policy::PolicySet;
 
 /// Renders a decision against the set that made it.
-pub(crate) fn explain(decision: &Decision, set: &PolicySet) -> Explanation {
+pub(crate) fn explain(decision: &Decision, set: &PolicySet) -> Result<Explanation, StaleDecision> {
     let reason = decision.reason();
     let rule = decision.rule_index() as usize;
     let mut out = Explanation {
@@ -16,9 +16,12 @@ pub(crate) fn explain(decision: &Decision, set: &PolicySet) -> Explanation {
         pointer: None,
         text: String::new(),
     };
-    let Some(tenant) = set.tenant(decision.tenant_index()) else {
+    if reason == Reason::UnknownTenant {
         out.text = "denied: the resource's tenant is not in the policy set".to_owned();
-        return out;
+        return Ok(out);
+    }
+    let Some(tenant) = set.tenant(decision.tenant_index(), decision.stamp()) else {
+        return Err(StaleDecision::new());
     };
     let slug = &*tenant.slug;
     out.tenant = Some(slug.to_owned());
@@ -32,7 +35,7 @@ pub(crate) fn explain(decision: &Decision, set: &PolicySet) -> Explanation {
     }
     out.rule = name;
     out.pointer = pointer;
-    out
+    Ok(out)
 }
 
 fn role_of(tenant: &CompiledTenant, binding: usize) -> String {
@@ -107,6 +110,7 @@ fn describe(
             Some("/status".to_owned()),
             "the tenant is offboarding; only `read` and `export` stay allowed".to_owned(),
         ),
+        Reason::InvalidRequest(part) => (None, None, part.describe().to_owned()),
         Reason::UnknownTenant => (
             None,
             None,

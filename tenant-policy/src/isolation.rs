@@ -1,16 +1,21 @@
 //! Isolation audit: findings about how well each tenant's data is kept apart,
 //! against the platform's switches and across a set of tenants.
 //!
-//! `tenant_model::check_tenant_set` already rejects some of the set conflicts
-//! when documents are parsed; this audit also works on tenants built in code,
-//! grades every finding by severity and says how to fix it. It overlaps with
-//! the model's checks on purpose: a document that was never parsed gets the
-//! same protection.
+//! `tenant_model::check_tenant_set` already rejects the set conflicts when
+//! documents are parsed; this audit also works on tenants built in code,
+//! reports a conflict on every tenant it affects, grades every finding by
+//! severity and says how to fix it. The rules themselves are the model's:
+//! shared values are found with `tenant_model::shared_values` and key
+//! prefixes judged with `tenant_model::key_prefix_overlaps`, both
+//! O(n log n) whatever the tenants share.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tenant_model::{FindingSeverity, IsolationMode, PlatformConfig, Secret, SqlIdentifier, Tenant};
+use tenant_model::{
+    FindingSeverity, IsolationMode, PlatformConfig, Secret, Tenant, key_prefix_overlaps,
+    shared_values,
+};
 
 /// What an isolation finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -327,63 +332,54 @@ fn more(count: usize) -> String {
     }
 }
 
+/// The lowest member of `group` (ascending, without repeats) other than
+/// `i`, and how many others there are; `member` says whether `i` is in it.
+fn others_in(group: &[usize], i: usize, member: bool) -> Option<(usize, usize)> {
+    // `i` is at most one of the first two.
+    let first = group.iter().copied().take(2).find(|&j| j != i)?;
+    Some((first, group.len() - usize::from(member)))
+}
+
 fn database_conflicts(tenants: &[&Tenant], out: &mut Vec<(usize, usize, IsolationFinding)>) {
     use IsolationMode::{Database, Row, Schema};
 
-    let mut databases: HashMap<&SqlIdentifier, Vec<usize>> = HashMap::new();
-    let mut schemas: HashMap<(&SqlIdentifier, &SqlIdentifier), Vec<usize>> = HashMap::new();
-    for (i, t) in tenants.iter().enumerate() {
-        let db = &t.isolation.database;
-        databases.entry(&db.name).or_default().push(i);
-        // A `database`-mode tenant's conflicts are about the whole database.
-        if t.isolation.mode != Database {
-            schemas.entry((&db.name, &db.schema)).or_default().push(i);
-        }
-    }
-    let mode = |j: usize| tenants.get(j).map(|o| o.isolation.mode);
-    for (i, t) in tenants.iter().enumerate() {
-        let db = &t.isolation.database;
-        let mine = t.isolation.mode;
-        // Who conflicts with tenant `i` in a group sharing a database or a
-        // schema: everyone when `i`'s mode needs the object to itself,
-        // otherwise only those whose mode does.
-        let conflicting = |group: Option<&Vec<usize>>, exclusive: IsolationMode| -> Vec<usize> {
-            group
-                .map(|g| {
-                    g.iter()
-                        .copied()
-                        .filter(|&j| j != i && (mine == exclusive || mode(j) == Some(exclusive)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let database = conflicting(databases.get(&db.name), Database);
-        let schema = if mine == Database {
-            Vec::new()
-        } else {
-            conflicting(schemas.get(&(&db.name, &db.schema)), Schema)
-        };
-        for (others, check, pointer, what, remediation) in [
-            (
-                database,
-                IsolationCheck::SharedDatabase,
-                "/isolation/database/name",
-                format!("database `{}`", db.name),
-                "give each tenant in `database` mode its own database, used by no other tenant",
-            ),
-            (
-                schema,
-                IsolationCheck::SharedSchema,
-                "/isolation/database/schema",
-                format!("schema `{}` of database `{}`", db.schema, db.name),
-                "give each tenant in `schema` mode its own schema, used by no other tenant",
-            ),
-        ] {
-            let Some(&first) = others.first() else {
+    let mode = |j: usize| tenants.get(j).map_or(Row, |o| o.isolation.mode);
+    let name = |j: usize| tenants.get(j).map(|t| &t.isolation.database);
+    // Who conflicts with tenant `i` in a group sharing a database or a
+    // schema: everyone when `i`'s mode needs the object to itself,
+    // otherwise only those whose mode does.
+    let mut report = |group: &[usize], exclusive: IsolationMode, check: IsolationCheck| {
+        let holders: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&j| mode(j) == exclusive)
+            .collect();
+        for &i in group {
+            let found = if mode(i) == exclusive {
+                others_in(group, i, true)
+            } else {
+                others_in(&holders, i, false)
+            };
+            let (Some((first, count)), Some(t)) = (found, tenants.get(i)) else {
                 continue;
             };
+            let db = &t.isolation.database;
+            let (pointer, what, remediation) = if check == IsolationCheck::SharedDatabase {
+                (
+                    "/isolation/database/name",
+                    format!("database `{}`", db.name),
+                    "give each tenant in `database` mode its own database, used by no other tenant",
+                )
+            } else {
+                (
+                    "/isolation/database/schema",
+                    format!("schema `{}` of database `{}`", db.schema, db.name),
+                    "give each tenant in `schema` mode its own schema, used by no other tenant",
+                )
+            };
+            let mine = mode(i);
             let other = tenants.get(first).map_or("", |o| o.slug.as_str());
-            let other_mode = mode(first).unwrap_or(Row);
+            let other_mode = mode(first);
             let needs = if mine >= other_mode {
                 format!("`{}` mode needs its own", mine.as_str())
             } else {
@@ -399,59 +395,44 @@ fn database_conflicts(tenants: &[&Tenant], out: &mut Vec<(usize, usize, Isolatio
                     format!(
                         "{what} is used by tenant `{other}` ({} mode){} too; {needs}",
                         other_mode.as_str(),
-                        more(others.len()),
+                        more(count),
                     ),
                     remediation,
                 ),
             ));
         }
+    };
+    let n = tenants.len();
+    for group in shared_values(n, |i| name(i).map(|db| db.name.as_str())) {
+        report(&group, Database, IsolationCheck::SharedDatabase);
+    }
+    // A `database`-mode tenant's conflicts are about the whole database.
+    let schema_key = |i: usize| {
+        name(i)
+            .filter(|_| mode(i) != Database)
+            .map(|db| (db.name.as_str(), db.schema.as_str()))
+    };
+    for group in shared_values(n, schema_key) {
+        if group.first().is_some_and(|&i| schema_key(i).is_some()) {
+            report(&group, Schema, IsolationCheck::SharedSchema);
+        }
     }
 }
 
 fn prefix_conflicts(tenants: &[&Tenant], out: &mut Vec<(usize, usize, IsolationFinding)>) {
-    // Sorted by prefix, every prefix that starts with `p` follows `p`
-    // directly, so each tenant's conflicts are found without comparing every
-    // pair; the prefixes of `p` itself end at one of its `:`s.
-    let mut sorted: Vec<(&str, usize)> = tenants
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.isolation.cache.key_prefix.as_str(), i))
-        .collect();
-    sorted.sort_unstable();
-    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
-    for &(prefix, i) in &sorted {
-        holders.entry(prefix).or_default().push(i);
-    }
-    for (pos, &(mine, i)) in sorted.iter().enumerate() {
-        // (other, their prefix) for equal, covered and covering prefixes.
-        let mut others: Vec<(usize, &str)> = Vec::new();
-        let after = sorted.get(pos.saturating_add(1)..).unwrap_or(&[]);
-        let before = sorted.get(..pos).unwrap_or(&[]);
-        others.extend(
-            before
-                .iter()
-                .rev()
-                .take_while(|(p, _)| *p == mine)
-                .map(|&(p, j)| (j, p)),
-        );
-        others.extend(
-            after
-                .iter()
-                .take_while(|(p, _)| p.starts_with(mine))
-                .map(|&(p, j)| (j, p)),
-        );
-        for (end, _) in mine.match_indices(':') {
-            let shorter = mine.get(..=end).unwrap_or("");
-            if shorter.len() < mine.len()
-                && let Some(js) = holders.get(shorter)
-            {
-                others.extend(js.iter().map(|&j| (j, shorter)));
-            }
-        }
-        others.sort_unstable();
-        let Some(&(first, theirs)) = others.first() else {
+    // The model's rule: equal prefixes, or one inside another.
+    let prefix = |i: usize| {
+        tenants
+            .get(i)
+            .map_or("", |t| t.isolation.cache.key_prefix.as_str())
+    };
+    let prefixes: Vec<&str> = (0..tenants.len()).map(prefix).collect();
+    for (i, overlap) in key_prefix_overlaps(&prefixes).into_iter().enumerate() {
+        let Some(first) = min_index([overlap.same, overlap.covers, overlap.covered_by]) else {
             continue;
         };
+        let mine = prefix(i);
+        let theirs = prefix(first);
         let other = tenants.get(first).map_or("", |o| o.slug.as_str());
         let relation = if theirs == mine {
             format!("cache key prefix `{mine}` is used by tenant `{other}`")
@@ -471,12 +452,16 @@ fn prefix_conflicts(tenants: &[&Tenant], out: &mut Vec<(usize, usize, IsolationF
                 "/isolation/cache/key_prefix",
                 format!(
                     "{relation}{}: one tenant can read the other's keys",
-                    more(others.len())
+                    more(overlap.others)
                 ),
                 "give each tenant a prefix that no other tenant's prefix starts with, e.g. its slug followed by `:`",
             ),
         ));
     }
+}
+
+fn min_index(candidates: [Option<usize>; 3]) -> Option<usize> {
+    candidates.into_iter().flatten().min()
 }
 
 fn same_name_conflicts<'a>(
@@ -488,17 +473,12 @@ fn same_name_conflicts<'a>(
     remediation: &str,
     out: &mut Vec<(usize, usize, IsolationFinding)>,
 ) {
-    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in tenants.iter().enumerate() {
-        holders.entry(name(t)).or_default().push(i);
-    }
-    for (i, t) in tenants.iter().enumerate() {
-        let value = name(t);
-        let others: Vec<usize> = holders
-            .get(value)
-            .map(|g| g.iter().copied().filter(|&j| j != i).collect())
-            .unwrap_or_default();
-        if let Some(&first) = others.first() {
+    let value = |i: usize| tenants.get(i).map(|t| name(t));
+    for group in shared_values(tenants.len(), value) {
+        for &i in &group {
+            let (Some((first, count)), Some(value)) = (others_in(&group, i, true), value(i)) else {
+                continue;
+            };
             let other = tenants.get(first).map_or("", |o| o.slug.as_str());
             out.push((
                 i,
@@ -509,7 +489,7 @@ fn same_name_conflicts<'a>(
                     pointer,
                     format!(
                         "{what} `{value}` is used by tenant `{other}`{} too",
-                        more(others.len())
+                        more(count)
                     ),
                     remediation,
                 ),

@@ -1,16 +1,20 @@
 //! Access control for tenant-kit: a compiled evaluator with a hard tenant
 //! boundary, plus the policy checks built on the same tenant documents.
 //!
-//! [`PolicySet`] compiles the `access_control` sections of every tenant once
+//! Three modules, one per job: [`authz`], the evaluator; [`checks`], the
+//! isolation, compliance and quota checks of documents; [`audit`], the
+//! tamper-evident trail of decisions.
+//!
+//! [`PolicySet`](authz::PolicySet) compiles the `access_control` sections of every tenant once
 //! (interned names, role inheritance resolved, bindings indexed by subject)
 //! and then answers "may this principal do this action on this resource?"
-//! without allocating. Every [`Decision`] carries its reason and can be
+//! without allocating. Every [`Decision`](authz::Decision) carries its reason and can be
 //! explained in words with the JSON pointer of the rule that decided.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use tenant_model::{Classification, Format, Tenant, parse};
-//! use tenant_policy::{PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+//! use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
 //!
 //! let yaml = r#"
 //! schema_version: 1
@@ -61,7 +65,7 @@
 //! let decision = policy.authorize(&request);
 //! assert!(decision.is_allowed());
 //! assert_eq!(
-//!     decision.explain(&policy).to_string(),
+//!     decision.explain(&policy)?.to_string(),
 //!     "allowed in tenant `acme-music`: role `editor` from a binding (/access_control/bindings/0)"
 //! );
 //!
@@ -78,12 +82,12 @@
 //! ```
 //!
 //! The library does no I/O and reads no clock: the instant of a request is
-//! [`Request::now`].
+//! [`Request::now`](authz::Request::now).
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod audit;
+pub mod audit;
 mod compile;
 mod compliance;
 mod decision;
@@ -95,23 +99,33 @@ mod quota;
 mod request;
 mod table;
 
-pub use crate::audit::{
-    AuditChain, AuditDecision, AuditError, AuditEvent, AuditParseError, ChainError, EventStamp,
-    GENESIS_HASH, encode_jsonl, parse_jsonl, verify_trail, verify_trail_from,
-    verify_trail_with_head,
-};
-pub use crate::compile::CompileError;
-pub use crate::compliance::{
-    ComplianceReport, ComplianceSummary, DEFAULT_RULES_YAML, Outcome, RuleResult, default_rules,
-    evaluate_compliance, evaluate_compliance_set, evaluate_rule,
-};
-pub use crate::decision::{Condition, Decision, Explanation, Reason};
-pub use crate::isolation::{
-    IsolationCheck, IsolationFinding, IsolationSetFinding, check_isolation, check_isolation_set,
-};
-pub use crate::policy::PolicySet;
-pub use crate::quota::{
-    BucketState, QuotaDimension, QuotaReport, QuotaStatus, QuotaUsage, RateDecision, RateLimit,
-    Usage, check_quotas, check_usage, effective_limits,
-};
-pub use crate::request::{Principal, PrincipalKind, Request, Resource};
+pub mod authz {
+    //! The evaluator: [`PolicySet`] compiles the tenants' access control and
+    //! answers a [`Request`] with a [`Decision`], which
+    //! [`Decision::explain`] puts in words.
+
+    pub use crate::compile::CompileError;
+    pub use crate::decision::{
+        Condition, Decision, Explanation, Reason, RequestPart, StaleDecision,
+    };
+    pub use crate::policy::PolicySet;
+    pub use crate::request::{Principal, PrincipalKind, Request, Resource};
+}
+
+pub mod checks {
+    //! Checks of tenant documents beyond access control: isolation findings
+    //! (per tenant and across a set), compliance controls (GDPR, SOC 2) and
+    //! quotas (usage against limits, token buckets).
+
+    pub use crate::compliance::{
+        ComplianceReport, ComplianceSummary, DEFAULT_RULES_YAML, Outcome, RuleResult,
+        default_rules, evaluate_compliance, evaluate_compliance_set, evaluate_rule,
+    };
+    pub use crate::isolation::{
+        IsolationCheck, IsolationFinding, IsolationSetFinding, check_isolation, check_isolation_set,
+    };
+    pub use crate::quota::{
+        BucketState, QuotaDimension, QuotaReport, QuotaStatus, QuotaUsage, RateDecision, RateLimit,
+        Usage, check_quotas, check_usage, effective_limits,
+    };
+}

@@ -14,16 +14,17 @@
 use std::collections::HashSet;
 use std::hash::Hasher;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{Datelike, Timelike};
 use chrono_tz::Tz;
-use tenant_model::{Tenant, TenantStatus};
+use tenant_model::{Permission, Tenant, TenantStatus};
 
 use crate::compile::{
     CompileError, CompiledConditions, CompiledTenant, KeyHasher, Rules, SubjectSet, any_covers,
     compile_tenant,
 };
-use crate::decision::{Condition, Decision, Reason};
+use crate::decision::{Condition, Decision, Reason, RequestPart};
 use crate::names::{self, Found, Line, Probe};
 use crate::request::{Principal, PrincipalKind, Request, Resource};
 use crate::table::Space;
@@ -78,24 +79,38 @@ struct Entry {
     subjects: Arc<[Line]>,
     /// Shared by the tenants that agree on it.
     rules: Arc<Rules>,
-    /// The first bytes of the slug, zero-padded.
+    /// The first bytes of the slug, zero-padded, and its length in the
+    /// last byte: with the stamp, the entry still fits 56 bytes.
     slug_head: [u64; 2],
-    slug_len: u32,
     /// The tenant's position in the set (decisions name tenants by it).
     position: u32,
+    /// Distinguishes this compiled tenant from every other one compiled in
+    /// the process, so that a decision is never explained by another
+    /// version of its tenant (see [`Decision::explain`]).
+    stamp: u32,
 }
+
+/// The next [`Entry::stamp`]. A counter, not a clock or randomness: it only
+/// has to differ between the compiled versions of one tenant that are alive
+/// at once, and wraps after four billion compilations.
+static NEXT_STAMP: AtomicU32 = AtomicU32::new(1);
 
 /// Distinct [`Rules`], to share them between tenants.
 type RulesSet = HashSet<Arc<Rules>>;
 
 /// How many bytes of a slug [`Entry`] holds.
-const SLUG_HEAD: usize = 16;
+const SLUG_HEAD: usize = 15;
 
+/// The first [`SLUG_HEAD`] bytes of `slug` and its length (at most 255) in
+/// the 16th: equal heads of slugs that fit are equal slugs.
 fn slug_head(slug: &str) -> [u64; 2] {
-    let mut bytes = [0u8; SLUG_HEAD];
+    let mut bytes = [0u8; SLUG_HEAD + 1];
     let n = slug.len().min(SLUG_HEAD);
     if let (Some(to), Some(from)) = (bytes.get_mut(..n), slug.as_bytes().get(..n)) {
         to.copy_from_slice(from);
+    }
+    if let Some(len) = bytes.get_mut(SLUG_HEAD) {
+        *len = u8::try_from(slug.len()).unwrap_or(u8::MAX);
     }
     let (low, high) = bytes.split_at(8);
     let word = |b: &[u8]| <[u8; 8]>::try_from(b).map_or(0, u64::from_le_bytes);
@@ -125,15 +140,13 @@ impl Entry {
             subjects: Arc::from(compiled.subjects),
             rules,
             slug_head: slug_head(slug),
-            slug_len: u32::try_from(slug.len()).unwrap_or(u32::MAX),
             position,
+            stamp: NEXT_STAMP.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     fn is(&self, slug: &str, head: [u64; 2]) -> bool {
-        self.slug_head == head
-            && self.slug_len as usize == slug.len()
-            && (slug.len() <= SLUG_HEAD || *self.tenant.slug == *slug)
+        self.slug_head == head && (slug.len() <= SLUG_HEAD || *self.tenant.slug == *slug)
     }
 }
 
@@ -321,8 +334,12 @@ impl PolicySet {
         self.tenants.find(slug).is_some()
     }
 
-    pub(crate) fn tenant(&self, index: u32) -> Option<&CompiledTenant> {
-        self.tenants.get(index).map(|t| &*t.tenant)
+    /// The compiled tenant at `index`, if it is the one stamped `stamp`.
+    pub(crate) fn tenant(&self, index: u32, stamp: u32) -> Option<&CompiledTenant> {
+        self.tenants
+            .get(index)
+            .filter(|t| t.stamp == stamp)
+            .map(|t| &*t.tenant)
     }
 
     /// Decides a request. Never allocates.
@@ -363,6 +380,13 @@ impl PolicySet {
     }
 }
 
+/// Bit `bit` of `mask`, `None` if `bit` is outside it (a broken index, which
+/// each caller resolves towards denying).
+fn bit_set(mask: u64, bit: u32) -> Option<bool> {
+    debug_assert!(bit < u64::BITS, "bit {bit} outside a coverage mask");
+    mask.checked_shr(bit).map(|m| m & 1 == 1)
+}
+
 fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -386,7 +410,8 @@ struct Context<'a, 'r> {
 impl Context<'_, '_> {
     fn covers(&self, role: u32) -> bool {
         match self.bit {
-            Some(bit) => self.entry.rules.role_mask(role) >> bit & 1 == 1,
+            // A bit outside the mask is a broken index: not covered.
+            Some(bit) => bit_set(self.entry.rules.role_mask(role), bit) == Some(true),
             None => self
                 .entry
                 .tenant
@@ -402,7 +427,8 @@ impl Context<'_, '_> {
         let deny = || self.entry.tenant.denies.get(i as usize);
         let (covers, when_locked, min_classification, named) = match (self.bit, summary) {
             (Some(bit), Some(s)) => (
-                s.mask >> bit & 1 == 1,
+                // A bit outside the mask is a broken index: covered.
+                bit_set(s.mask, bit) != Some(false),
                 s.when_locked,
                 s.min_classification,
                 s.named,
@@ -414,7 +440,12 @@ impl Context<'_, '_> {
                     d.min_classification,
                     !d.subjects.is_empty(),
                 ),
-                None => return false,
+                None => {
+                    // Fail closed: a deny the summaries list but the tenant
+                    // lacks is a broken index; it applies.
+                    debug_assert!(false, "deny {i} does not resolve");
+                    return true;
+                }
             },
         };
         if !covers
@@ -425,7 +456,13 @@ impl Context<'_, '_> {
         }
         !named
             || (home
-                && deny().is_some_and(|d| subjects_match(&d.subjects, &self.request.principal)))
+                && match deny() {
+                    Some(d) => subjects_match(&d.subjects, &self.request.principal),
+                    None => {
+                        debug_assert!(false, "deny {i} does not resolve");
+                        true
+                    }
+                })
     }
 
     fn consider(&self, b: u32, role: u32, conditions: u32, seen: &mut Candidates) {
@@ -436,13 +473,13 @@ impl Context<'_, '_> {
             seen.allowed = b;
             return;
         }
-        let failed = self
-            .entry
-            .rules
-            .conditions
-            .get(conditions as usize - 1)
-            .and_then(|c| failed_condition(c, self.entry.rules.time_zone, self.request));
-        match failed {
+        let Some(set) = self.entry.rules.conditions.get(conditions as usize - 1) else {
+            // Fail closed: a condition set that does not resolve is a
+            // broken index; the binding does not allow.
+            debug_assert!(false, "condition set {conditions} does not resolve");
+            return;
+        };
+        match failed_condition(set, self.entry.rules.time_zone, self.request) {
             None => seen.allowed = b,
             Some(c) => {
                 if seen.failed.is_none_or(|(f, _)| b < f) {
@@ -486,7 +523,33 @@ impl Context<'_, '_> {
     }
 }
 
+/// The part of a request that no document can name, if any: such a request
+/// is denied before any rule is read, so no wildcard allow can match a
+/// spelling (`DELETE`, `delete `, `*`) that the denies do not.
+fn invalid_part(request: &Request<'_>) -> Option<RequestPart> {
+    let (kind, action) = (request.resource.kind, request.action);
+    if !Permission::is_word(action) {
+        return Some(RequestPart::Action);
+    }
+    if !Permission::is_word(kind) || kind.len() + 1 + action.len() > Permission::MAX_LEN {
+        return Some(RequestPart::ResourceKind);
+    }
+    let id = request.principal.id;
+    // Subject ids are 1 to 256 characters; count them only when the bytes
+    // leave a doubt.
+    if id.is_empty() || (id.len() > MAX_SUBJECT_ID && id.chars().count() > MAX_SUBJECT_ID) {
+        return Some(RequestPart::PrincipalId);
+    }
+    None
+}
+
+/// The longest subject id a document can hold, in characters.
+const MAX_SUBJECT_ID: usize = 256;
+
 fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
+    if let Some(part) = invalid_part(request) {
+        return Decision::new(Reason::InvalidRequest(part), index, 0, entry.stamp);
+    }
     let principal = &request.principal;
     let resource = &request.resource;
     let rules = &*entry.rules;
@@ -510,21 +573,26 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
         bit: rules.bit(kind, action),
     };
 
-    let may_deny = context.bit.is_none_or(|b| rules.deny_mask >> b & 1 == 1);
+    // The summaries are built from the tenant's denies, one each (see
+    // `compile_tenant`); reading the tenant's count here would cost a cache
+    // miss per decision.
+    let may_deny = context
+        .bit
+        .is_none_or(|b| bit_set(rules.deny_mask, b) != Some(false));
     if may_deny {
         for i in 0..index_u32(rules.denies.len()) {
             if context.deny_applies(i, home) {
-                return Decision::new(Reason::ExplicitDeny, index, i);
+                return Decision::new(Reason::ExplicitDeny, index, i, entry.stamp);
             }
         }
     }
 
     match rules.status {
         TenantStatus::Suspended if !operator => {
-            return Decision::new(Reason::TenantSuspended, index, 0);
+            return Decision::new(Reason::TenantSuspended, index, 0, entry.stamp);
         }
         TenantStatus::Offboarding if !matches!(request.action, "read" | "export") => {
-            return Decision::new(Reason::TenantOffboarding, index, 0);
+            return Decision::new(Reason::TenantOffboarding, index, 0, entry.stamp);
         }
         _ => {}
     }
@@ -540,10 +608,10 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
                 && (grant.subjects.is_empty() || subjects_match(&grant.subjects, principal))
                 && any_covers(&grant.permissions, kind, action)
             {
-                return Decision::new(Reason::AllowedByGrant, index, index_u32(i));
+                return Decision::new(Reason::AllowedByGrant, index, index_u32(i), entry.stamp);
             }
         }
-        return Decision::new(Reason::NoCrossTenantGrant, index, 0);
+        return Decision::new(Reason::NoCrossTenantGrant, index, 0, entry.stamp);
     }
 
     // Candidate bindings come from the principal's id and each of its
@@ -558,7 +626,9 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
     }
     // Groups are looked up only if a group binding could still change the
     // answer: one covers the permission and none allows before them.
-    let groups_matter = context.bit.is_none_or(|b| rules.group_cover >> b & 1 == 1)
+    let groups_matter = context
+        .bit
+        .is_none_or(|b| bit_set(rules.group_cover, b) != Some(false))
         && seen.allowed > rules.first_group_binding;
     if groups_matter {
         for group in principal.groups {
@@ -568,11 +638,11 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
         }
     }
     if seen.allowed != u32::MAX {
-        return Decision::new(Reason::AllowedByRole, index, seen.allowed);
+        return Decision::new(Reason::AllowedByRole, index, seen.allowed, entry.stamp);
     }
     match seen.failed {
-        Some((b, c)) => Decision::new(Reason::ConditionFailed(c), index, b),
-        None => Decision::new(Reason::NoMatchingGrant, index, 0),
+        Some((b, c)) => Decision::new(Reason::ConditionFailed(c), index, b, entry.stamp),
+        None => Decision::new(Reason::NoMatchingGrant, index, 0, entry.stamp),
     }
 }
 
@@ -628,4 +698,119 @@ fn failed_condition(
         return Some(Condition::OwnerOnly);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    //! Broken internal indices fail closed: the evaluator denies (and, in
+    //! debug builds, its debug assertion fires instead).
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+    use tenant_model::{Format, parse};
+
+    fn tenant() -> Tenant {
+        let yaml = r#"
+schema_version: 1
+id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+slug: acme
+display_name: Acme
+tier: professional
+status: active
+locale: en
+time_zone: Europe/Paris
+data_residency: { region: eu-west-1 }
+contacts:
+  - { name: Ops, email: ops@example.com, role: owner }
+isolation:
+  mode: schema
+  database: { name: music, schema: tenant_acme, role: acme_app }
+  cache: { key_prefix: "acme:", acl_user: acme }
+access_control:
+  roles:
+    - { name: admin, permissions: ["*:*"] }
+  bindings:
+    - { subject: { kind: user, id: alice }, role: admin }
+    - { subject: { kind: user, id: bob }, role: admin, conditions: { require_mfa: true } }
+  denies:
+    - { name: no-deletes, permissions: ["*:delete"], subjects: [{ kind: user, id: carol }], reason: policy }
+"#;
+        parse(yaml, Format::Yaml).unwrap()
+    }
+
+    fn ask<'a>(id: &'a str, action: &'a str) -> Request<'a> {
+        Request {
+            principal: Principal {
+                kind: PrincipalKind::User,
+                id,
+                tenant: "acme",
+                groups: &[],
+                mfa: true,
+                source_ip: None,
+            },
+            action,
+            resource: Resource {
+                tenant: "acme",
+                kind: "track",
+                id: "t-1",
+                owner: None,
+                classification: tenant_model::Classification::Public,
+                locked: false,
+            },
+            now: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// Decides with a broken entry: either the debug assertion fires or the
+    /// decision is returned.
+    fn decide_broken(entry: &Entry, request: &Request<'_>) -> Option<Decision> {
+        let run = std::panic::AssertUnwindSafe(|| decide(entry, 0, request));
+        match std::panic::catch_unwind(run) {
+            Ok(decision) => Some(decision),
+            // Only a debug assertion may panic.
+            Err(_) if cfg!(debug_assertions) => None,
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    }
+
+    #[test]
+    fn a_deny_that_does_not_resolve_applies() {
+        let set = PolicySet::compile([&tenant()]).unwrap();
+        let entry = set.tenants.get(0).unwrap();
+        let carol = ask("carol", "delete");
+        assert_eq!(set.authorize(&carol).reason(), Reason::ExplicitDeny);
+        assert_eq!(
+            set.authorize(&ask("alice", "delete")).reason(),
+            Reason::AllowedByRole
+        );
+        // The summary names subjects, the deny itself is gone.
+        let mut broken = entry.clone();
+        let mut tenant = (*broken.tenant).clone();
+        tenant.denies.clear();
+        broken.tenant = Arc::new(tenant);
+        if let Some(decision) = decide_broken(&broken, &ask("alice", "delete")) {
+            assert_eq!(decision.reason(), Reason::ExplicitDeny);
+        }
+        // Without masks the deny is read from the tenant, and missing.
+        let mut rules = (*broken.rules).clone();
+        rules.masked = false;
+        broken.rules = Arc::new(rules);
+        if let Some(decision) = decide_broken(&broken, &ask("alice", "delete")) {
+            assert_eq!(decision.reason(), Reason::ExplicitDeny);
+        }
+    }
+
+    #[test]
+    fn a_condition_set_that_does_not_resolve_does_not_allow() {
+        let set = PolicySet::compile([&tenant()]).unwrap();
+        let entry = set.tenants.get(0).unwrap();
+        assert!(set.authorize(&ask("bob", "read")).is_allowed());
+        let mut broken = entry.clone();
+        let mut rules = (*broken.rules).clone();
+        rules.conditions = Box::new([]);
+        broken.rules = Arc::new(rules);
+        if let Some(decision) = decide_broken(&broken, &ask("bob", "read")) {
+            assert!(!decision.is_allowed());
+        }
+    }
 }

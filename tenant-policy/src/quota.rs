@@ -286,7 +286,7 @@ const NANOS_PER_MINUTE: u128 = 60_000_000_000;
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use tenant_policy::{RateDecision, RateLimit};
+/// use tenant_policy::checks::{RateDecision, RateLimit};
 ///
 /// let rate = RateLimit { requests_per_minute: 60, burst: 2 };
 /// let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();

@@ -1,7 +1,8 @@
 //! Compile errors: documents built in code may hold what the parser rejects;
-//! compiling them reports the field instead of panicking.
+//! compiling them reports the field instead of panicking, with the model's
+//! own words (`tenant_model::check_roles`: one source for the role rules).
 
-use tenant_policy::PolicySet;
+use tenant_policy::authz::PolicySet;
 
 use super::*;
 
@@ -41,13 +42,13 @@ fn inheritance_cycle() {
     ];
     check(
         t,
-        "tenant `acme`, /access_control/roles/2/inherits/0: role `a` inherits itself through `c`",
+        "tenant `acme`, /access_control/roles/2/inherits/0: role inheritance has a cycle: a → b → c → a",
     );
     let mut t = tenant("acme");
     t.access_control.roles = vec![role("a", &[], &["a"])];
     check(
         t,
-        "tenant `acme`, /access_control/roles/0/inherits/0: role `a` inherits itself through `a`",
+        "tenant `acme`, /access_control/roles/0/inherits/0: role inheritance has a cycle: a → a",
     );
 }
 
@@ -57,7 +58,7 @@ fn duplicate_role() {
     t.access_control.roles = vec![role("a", &[], &[]), role("a", &[], &[])];
     check(
         t,
-        "tenant `acme`, /access_control/roles/1/name: role `a` is defined twice",
+        "tenant `acme`, /access_control/roles/1/name: role `a` is defined twice; first at `/access_control/roles/0/name`",
     );
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use tenant_model::{Classification, Conditions, Deny, TenantStatus};
-use tenant_policy::{PolicySet, Principal, PrincipalKind, Request, Resource};
+use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Request, Resource};
 
 use super::*;
 
@@ -82,7 +82,7 @@ fn explanations() {
     let text: Vec<String> = cases
         .iter()
         .map(|r| {
-            let e = set.authorize(r).explain(&set);
+            let e = set.authorize(r).explain(&set).unwrap();
             format!(
                 "{} {}:{} on {}: {e}\n  rule: {:?}, pointer: {:?}",
                 r.principal.id,

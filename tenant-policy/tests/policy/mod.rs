@@ -3,6 +3,7 @@
 
 mod compile;
 mod explain;
+mod hostile;
 mod reference;
 mod rules;
 

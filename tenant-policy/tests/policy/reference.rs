@@ -16,7 +16,9 @@ use tenant_model::{
     Binding, Cidr, Classification, ClockTime, Conditions, Deny, Grantee, Slug, Subject,
     SubjectKind, Tenant, TenantStatus, TimeWindow, TimeZone, Weekday,
 };
-use tenant_policy::{Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+use tenant_policy::authz::{
+    Condition, PolicySet, Principal, PrincipalKind, Reason, Request, RequestPart, Resource,
+};
 
 use super::*;
 
@@ -90,6 +92,24 @@ fn failed_condition(t: &Tenant, b: &Binding, r: &Request<'_>) -> Option<Conditio
     None
 }
 
+/// Whether a request names only what a document can name: `kind:action`
+/// must parse as a permission without wildcards, the principal id must have
+/// 1 to 256 characters.
+fn invalid_part(r: &Request<'_>) -> Option<RequestPart> {
+    let (kind, action) = (r.resource.kind, r.action);
+    if action == "*" || tenant_model::Permission::new(format!("x:{action}")).is_err() {
+        return Some(RequestPart::Action);
+    }
+    if kind == "*" || tenant_model::Permission::new(format!("{kind}:{action}")).is_err() {
+        return Some(RequestPart::ResourceKind);
+    }
+    let chars = r.principal.id.chars().count();
+    if chars == 0 || chars > 256 {
+        return Some(RequestPart::PrincipalId);
+    }
+    None
+}
+
 /// The reference answer: the reason and the pointer of what decided.
 fn reference(tenants: &[Tenant], r: &Request<'_>) -> (Reason, Option<String>) {
     let (kind, action) = (r.resource.kind, r.action);
@@ -99,6 +119,9 @@ fn reference(tenants: &[Tenant], r: &Request<'_>) -> (Reason, Option<String>) {
     else {
         return (Reason::UnknownTenant, None);
     };
+    if let Some(part) = invalid_part(r) {
+        return (Reason::InvalidRequest(part), None);
+    }
     let ac = &t.access_control;
     let operator = r.principal.kind == PrincipalKind::PlatformOperator;
     let home = !operator && r.principal.tenant == r.resource.tenant;
@@ -217,9 +240,68 @@ impl Rng {
 const SLUGS: [&str; 3] = ["t-a", "t-b", "t-c"];
 const KINDS: [&str; 3] = ["track", "album", "*"];
 const ACTIONS: [&str; 5] = ["read", "write", "export", "delete", "*"];
-const IDS: [&str; 3] = ["u0", "u1", "u2"];
-const GROUPS: [&str; 2] = ["g0", "g1"];
+/// Subject ids: short ones inline in a name slot, one of exactly the inline
+/// size, and longer ones (a UUID, an email) confirmed in the side table.
+const IDS: [&str; 6] = [
+    "u0",
+    "u1",
+    "u2",
+    "exactly8",
+    "0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11",
+    "jonas.weber@beatforge.example",
+];
+const GROUPS: [&str; 3] = ["g0", "g1", "engineering-on-call-rotation"];
+/// Ids a request may carry that are near misses of the subjects' ids.
+const NEAR_IDS: [&str; 6] = [
+    "U0",
+    "u0 ",
+    "exactly9",
+    "0B7C6F1E-3A52-4F0E-9D43-5F0F6A2D8C11",
+    "jonas.weber@beatforge.exampl",
+    "",
+];
 const ROLES: [&str; 4] = ["r0", "r1", "r2", "r3"];
+/// Roles added to large tenants, so that role indices pass 255.
+const FILLER_ROLES: usize = 260;
+
+/// Strings made once and kept for the test run, so that requests can
+/// borrow them like the constants above.
+fn leaked(make: impl Fn(usize) -> String, n: usize) -> Vec<&'static str> {
+    (0..n)
+        .map(|i| &*Box::leak(make(i).into_boxed_str()))
+        .collect()
+}
+
+/// Slugs of every tenant a set may hold: more than a chunk of the tenant
+/// table, so that it grows.
+fn slug_pool() -> &'static [&'static str] {
+    static POOL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = SLUGS.to_vec();
+        pool.extend(leaked(|k| format!("t-{k:02}"), 45));
+        pool
+    })
+}
+
+/// Subject ids of the bulk bindings of large tenants: emails, long enough
+/// for the side table.
+fn bulk_ids() -> &'static [&'static str] {
+    static IDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| leaked(|k| format!("user-{k:03}@bulk.example.com"), 300))
+}
+
+fn filler_roles() -> &'static [&'static str] {
+    static ROLES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ROLES.get_or_init(|| leaked(|k| format!("f{k}"), FILLER_ROLES))
+}
+
+/// A tenant with no access control, without parsing a document each time.
+fn blank(slug: &str) -> Tenant {
+    static BASE: std::sync::OnceLock<Tenant> = std::sync::OnceLock::new();
+    let mut t = BASE.get_or_init(|| tenant("t-a")).clone();
+    t.slug = Slug::new(slug).unwrap();
+    t
+}
 const ZONES: [&str; 3] = ["UTC", "Europe/Paris", "America/New_York"];
 const CLASSES: [Classification; 4] = [
     Classification::Public,
@@ -297,7 +379,7 @@ fn random_conditions(rng: &mut Rng) -> Conditions {
 }
 
 fn random_tenant(rng: &mut Rng, slug: &str, grants: bool) -> Tenant {
-    let mut t = tenant(slug);
+    let mut t = blank(slug);
     t.status = *rng.pick(&[
         TenantStatus::Active,
         TenantStatus::Active,
@@ -335,10 +417,35 @@ fn random_tenant(rng: &mut Rng, slug: &str, grants: bool) -> Tenant {
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
         ac.roles[0].permissions.extend(perms(&extra));
     }
-    ac.bindings = (0..rng.below(10))
+    // A large tenant: hundreds of bindings, many subjects with several
+    // bindings, more than 255 roles and condition sets.
+    let large = rng.chance(4);
+    if large {
+        for filler in filler_roles() {
+            let mut r = role(filler, &[], &[]);
+            r.permissions = random_permissions(rng, 2);
+            ac.roles.push(r);
+        }
+    }
+    let all_roles: Vec<&str> = ac.roles.iter().map(|r| r.name.as_str()).collect();
+    let all_roles: Vec<String> = all_roles.into_iter().map(str::to_owned).collect();
+    let count = if large {
+        200 + rng.below(200)
+    } else {
+        rng.below(10)
+    };
+    ac.bindings = (0..count)
         .map(|_| Binding {
-            subject: random_subject(rng),
-            role: name(ROLES[rng.below(roles)]),
+            subject: if large && rng.chance(70) {
+                subject(SubjectKind::User, rng.word(bulk_ids()))
+            } else {
+                random_subject(rng)
+            },
+            role: name(if large {
+                rng.pick(&all_roles).as_str()
+            } else {
+                ROLES[rng.below(roles)]
+            }),
             conditions: if rng.chance(50) {
                 random_conditions(rng)
             } else {
@@ -369,8 +476,10 @@ fn random_tenant(rng: &mut Rng, slug: &str, grants: bool) -> Tenant {
             .map(|i| {
                 let grantee = if rng.chance(30) {
                     None
-                } else {
+                } else if rng.chance(80) {
                     Some(*rng.pick(&SLUGS))
+                } else {
+                    Some(*rng.pick(slug_pool()))
                 };
                 let mut g = grant(&format!("g{i}"), grantee, &[], random_time(rng));
                 g.permissions = random_permissions(rng, 2);
@@ -382,11 +491,21 @@ fn random_tenant(rng: &mut Rng, slug: &str, grants: bool) -> Tenant {
     t
 }
 
-fn random_tenants(rng: &mut Rng, grants: bool) -> Vec<Tenant> {
-    let n = 1 + rng.below(SLUGS.len());
-    (0..n)
-        .map(|i| random_tenant(rng, SLUGS[i], grants))
-        .collect()
+/// A set of tenants and their slugs: mostly one to three, sometimes forty
+/// or more (the tenant table then spans several chunks).
+fn random_tenants(rng: &mut Rng, grants: bool) -> (Vec<Tenant>, Vec<&'static str>) {
+    let pool = slug_pool();
+    let n = if rng.chance(5) {
+        40 + rng.below(pool.len() - 40)
+    } else {
+        1 + rng.below(SLUGS.len())
+    };
+    let slugs: Vec<&'static str> = pool.iter().copied().take(n).collect();
+    let tenants = slugs
+        .iter()
+        .map(|slug| random_tenant(rng, slug, grants))
+        .collect();
+    (tenants, slugs)
 }
 
 /// Owned parts of a request, so that requests can borrow them.
@@ -407,14 +526,40 @@ struct Ask {
 }
 
 const REQUEST_SLUGS: [&str; 4] = ["t-a", "t-b", "t-c", "t-z"];
-const REQUEST_KINDS: [&str; 4] = ["track", "album", "video", "*"];
-const REQUEST_ACTIONS: [&str; 6] = ["read", "write", "export", "delete", "fly", "*"];
+const REQUEST_KINDS: [&str; 3] = ["track", "album", "video"];
+const REQUEST_ACTIONS: [&str; 5] = ["read", "write", "export", "delete", "fly"];
+/// Spellings no permission can name, for actions and resource kinds.
+const OUTSIDE: [&str; 13] = [
+    "*",
+    "DELETE",
+    "Read",
+    "delete ",
+    " read",
+    "",
+    "re ad",
+    "write\n",
+    "\u{1b}[2Jread",
+    "rea\u{202e}d",
+    "écrire",
+    "track:read",
+    "0read",
+];
 
-fn random_ask(rng: &mut Rng, tenants: usize) -> Ask {
+/// A request action or kind: mostly from the vocabulary, sometimes outside
+/// the grammar.
+fn request_word(rng: &mut Rng, words: &[&'static str]) -> &'static str {
+    if rng.chance(8) {
+        rng.word(&OUTSIDE)
+    } else {
+        rng.word(words)
+    }
+}
+
+fn random_ask(rng: &mut Rng, slugs: &[&'static str]) -> Ask {
     let resource_tenant = if rng.chance(5) {
         "t-z"
     } else {
-        SLUGS[rng.below(tenants)]
+        *rng.pick(slugs)
     };
     let ips = [
         IpAddr::V4(Ipv4Addr::new(10, 1, 2, 3)),
@@ -430,7 +575,11 @@ fn random_ask(rng: &mut Rng, tenants: usize) -> Ask {
             PrincipalKind::ServiceAccount,
             PrincipalKind::PlatformOperator,
         ]),
-        id: rng.word(&IDS),
+        id: match rng.below(20) {
+            0 => rng.word(&NEAR_IDS),
+            1 | 2 => rng.word(bulk_ids()),
+            _ => rng.word(&IDS),
+        },
         // Mostly the resource's own tenant, so that bindings get exercised.
         tenant: if rng.chance(75) {
             resource_tenant
@@ -444,9 +593,9 @@ fn random_ask(rng: &mut Rng, tenants: usize) -> Ask {
         } else {
             None
         },
-        action: rng.word(&REQUEST_ACTIONS),
+        action: request_word(rng, &REQUEST_ACTIONS),
         resource_tenant,
-        resource_kind: rng.word(&REQUEST_KINDS),
+        resource_kind: request_word(rng, &REQUEST_KINDS),
         owner: if rng.chance(60) {
             Some(rng.word(&IDS))
         } else {
@@ -482,6 +631,7 @@ fn request(a: &Ask) -> Request<'_> {
 }
 
 const REQUESTS_PER_POLICY: usize = 100;
+const REQUESTS_PER_UPDATE: usize = 25;
 
 proptest! {
     // 1 000 policy sets × 100 requests = 100 000 comparisons per run.
@@ -490,30 +640,68 @@ proptest! {
     #[test]
     fn compiled_set_agrees_with_the_reference(seed in any::<u64>()) {
         let mut rng = Rng(seed);
-        let tenants = random_tenants(&mut rng, true);
-        let set = PolicySet::compile(&tenants).unwrap();
-        for _ in 0..REQUESTS_PER_POLICY {
-            let ask = random_ask(&mut rng, tenants.len());
-            let r = request(&ask);
-            let decision = set.authorize(&r);
-            let explanation = decision.explain(&set);
-            let expected = reference(&tenants, &r);
-            let got = (decision.reason(), explanation.pointer().map(str::to_owned));
-            prop_assert_eq!(
-                &got, &expected,
-                "seed {}: {:?}\n{}\ntenants: {:#?}", seed, r, explanation, tenants.iter().map(|t| (&t.slug, t.status, &t.access_control)).collect::<Vec<_>>()
-            );
-            prop_assert_eq!(decision.is_allowed(), matches!(expected.0, Reason::AllowedByRole | Reason::AllowedByGrant));
+        let (mut tenants, mut slugs) = random_tenants(&mut rng, true);
+        let mut set = PolicySet::compile(&tenants).unwrap();
+        // Then a few updates: a tenant replaced or added (the table grows
+        // past its chunks), each followed by requests.
+        let steps = rng.below(4);
+        for step in 0..=steps {
+            let requests = if step == 0 { REQUESTS_PER_POLICY } else { REQUESTS_PER_UPDATE };
+            let mut made = Vec::with_capacity(requests);
+            for _ in 0..requests {
+                let ask = random_ask(&mut rng, &slugs);
+                let r = request(&ask);
+                let decision = set.authorize(&r);
+                let explanation = decision.explain(&set).unwrap();
+                let expected = reference(&tenants, &r);
+                let got = (decision.reason(), explanation.pointer().map(str::to_owned));
+                prop_assert_eq!(
+                    &got, &expected,
+                    "seed {} step {}: {:?}\n{}\ntenants: {:#?}", seed, step, r, explanation, tenants.iter().map(|t| (&t.slug, t.status, &t.access_control)).collect::<Vec<_>>()
+                );
+                prop_assert_eq!(decision.is_allowed(), matches!(expected.0, Reason::AllowedByRole | Reason::AllowedByGrant));
+                made.push((ask.resource_tenant, decision, got.1));
+            }
+            if step == steps {
+                break;
+            }
+            let pool = slug_pool();
+            let slug = if rng.chance(50) && slugs.len() < pool.len() {
+                let new = pool[slugs.len()];
+                slugs.push(new);
+                new
+            } else {
+                *rng.pick(&slugs)
+            };
+            let updated = random_tenant(&mut rng, slug, true);
+            let next = set.with_tenant(&updated).unwrap();
+            match tenants.iter().position(|t| t.slug.as_str() == slug) {
+                Some(i) => tenants[i] = updated,
+                None => tenants.push(updated),
+            }
+            // Decisions of the old set: explained by the new one only if
+            // their tenant was not recompiled, and then in the same words.
+            for (tenant, decision, pointer) in made {
+                let again = decision.explain(&next);
+                if decision.reason() == Reason::UnknownTenant {
+                    prop_assert!(again.is_ok());
+                } else if tenant == slug {
+                    prop_assert!(again.is_err(), "seed {}: {:?}", seed, decision);
+                } else {
+                    prop_assert_eq!(again.unwrap().pointer().map(str::to_owned), pointer);
+                }
+            }
+            set = next;
         }
     }
 
     #[test]
     fn no_access_across_tenants_without_grants(seed in any::<u64>()) {
         let mut rng = Rng(seed);
-        let tenants = random_tenants(&mut rng, false);
+        let (tenants, slugs) = random_tenants(&mut rng, false);
         let set = PolicySet::compile(&tenants).unwrap();
         for _ in 0..REQUESTS_PER_POLICY {
-            let ask = random_ask(&mut rng, tenants.len());
+            let ask = random_ask(&mut rng, &slugs);
             let r = request(&ask);
             let foreign = r.principal.kind == PrincipalKind::PlatformOperator
                 || r.principal.tenant != r.resource.tenant;
@@ -526,9 +714,9 @@ proptest! {
     #[test]
     fn permitted_actions_agree_with_authorize(seed in any::<u64>()) {
         let mut rng = Rng(seed);
-        let tenants = random_tenants(&mut rng, true);
+        let (tenants, slugs) = random_tenants(&mut rng, true);
         let set = PolicySet::compile(&tenants).unwrap();
-        let ask = random_ask(&mut rng, tenants.len());
+        let ask = random_ask(&mut rng, &slugs);
         let r = request(&ask);
         for permission in set.permitted_actions(&r.principal, &r.resource, r.now) {
             let (_, action) = permission.split_once(':').unwrap();
@@ -542,10 +730,10 @@ proptest! {
 fn operators_without_a_grant_are_denied_everywhere() {
     let mut rng = Rng(7);
     for _ in 0..200 {
-        let tenants = random_tenants(&mut rng, false);
+        let (tenants, slugs) = random_tenants(&mut rng, false);
         let set = PolicySet::compile(&tenants).unwrap();
         for _ in 0..50 {
-            let mut ask = random_ask(&mut rng, tenants.len());
+            let mut ask = random_ask(&mut rng, &slugs);
             ask.kind = PrincipalKind::PlatformOperator;
             let r = request(&ask);
             assert!(!set.authorize(&r).is_allowed(), "{r:?}");
@@ -565,15 +753,31 @@ fn slugs_in_the_generator_are_valid() {
 #[test]
 fn generator_reaches_every_reason() {
     let mut counts = std::collections::HashMap::<Reason, usize>::new();
+    // Allowed decisions by the part of the layout they went through.
+    let mut layout = std::collections::BTreeMap::<&str, usize>::new();
     let mut rng = Rng(42);
     for _ in 0..300 {
-        let tenants = random_tenants(&mut rng, true);
+        let (tenants, slugs) = random_tenants(&mut rng, true);
         let set = PolicySet::compile(&tenants).unwrap();
         for _ in 0..REQUESTS_PER_POLICY {
-            let ask = random_ask(&mut rng, tenants.len());
-            *counts
-                .entry(set.authorize(&request(&ask)).reason())
-                .or_default() += 1;
+            let ask = random_ask(&mut rng, &slugs);
+            let decision = set.authorize(&request(&ask));
+            *counts.entry(decision.reason()).or_default() += 1;
+            if decision.reason() == Reason::AllowedByRole {
+                let home = tenants
+                    .iter()
+                    .find(|t| t.slug.as_str() == ask.resource_tenant);
+                let bindings = home.map_or(0, |t| t.access_control.bindings.len());
+                for (part, reached) in [
+                    ("long id", ask.id.len() > 8),
+                    ("hundreds of bindings", bindings >= 200),
+                    ("forty tenants", tenants.len() >= 40),
+                ] {
+                    if reached {
+                        *layout.entry(part).or_default() += 1;
+                    }
+                }
+            }
         }
     }
     let conditions = [
@@ -593,10 +797,17 @@ fn generator_reaches_every_reason() {
         Reason::TenantSuspended,
         Reason::TenantOffboarding,
         Reason::UnknownTenant,
+        Reason::InvalidRequest(RequestPart::Action),
+        Reason::InvalidRequest(RequestPart::ResourceKind),
+        Reason::InvalidRequest(RequestPart::PrincipalId),
     ];
     expected.extend(conditions.map(Reason::ConditionFailed));
     for reason in expected {
         let n = counts.get(&reason).copied().unwrap_or(0);
         assert!(n >= 15, "{reason:?} reached {n} times: {counts:?}");
+    }
+    for part in ["long id", "hundreds of bindings", "forty tenants"] {
+        let n = layout.get(part).copied().unwrap_or(0);
+        assert!(n >= 15, "{part} reached {n} times: {layout:?}");
     }
 }

@@ -6,7 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use tenant_model::{
     Cidr, Classification, ClockTime, SubjectKind, Tenant, TenantStatus, TimeWindow, Weekday,
 };
-use tenant_policy::{Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+use tenant_policy::authz::{
+    Condition, PolicySet, Principal, PrincipalKind, Reason, Request, Resource,
+};
 
 use super::*;
 
@@ -69,7 +71,12 @@ fn check(tenants: &[Tenant], ask: Ask<'_>, expected: Reason) {
         now: ask.now,
     };
     let decision = set.authorize(&request);
-    assert_eq!(decision.reason(), expected, "{}", decision.explain(&set));
+    assert_eq!(
+        decision.reason(),
+        expected,
+        "{}",
+        decision.explain(&set).unwrap()
+    );
     let allowed = matches!(expected, Reason::AllowedByRole | Reason::AllowedByGrant);
     assert_eq!(decision.is_allowed(), allowed);
 }

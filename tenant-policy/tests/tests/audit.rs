@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
-use tenant_policy::{
+use tenant_policy::audit::{
     AuditChain, AuditDecision, AuditError, AuditEvent, ChainError, EventStamp, GENESIS_HASH,
     encode_jsonl, parse_jsonl, verify_trail, verify_trail_from, verify_trail_with_head,
 };
@@ -422,7 +422,7 @@ proptest! {
 #[test]
 fn decisions_become_audit_events() {
     use tenant_model::{Classification, Format, Tenant, parse};
-    use tenant_policy::{PolicySet, Principal, PrincipalKind, Request, Resource};
+    use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Request, Resource};
 
     let load = |text: &str| parse::<Tenant>(text, Format::Yaml).unwrap();
     let beatforge = load(include_str!("../../../examples/tenants/beatforge.yaml"));
@@ -460,7 +460,7 @@ fn decisions_become_audit_events() {
     for (i, request) in [read, write].iter().enumerate() {
         let decision = policy.authorize(request);
         let stamp = EventStamp::new(request.now, [i as u8; 10]).unwrap();
-        chain.append(AuditEvent::from_decision(&policy, request, decision, stamp));
+        chain.append(AuditEvent::from_decision(&policy, request, decision, stamp).unwrap());
     }
     let [allowed, denied] = chain.events() else {
         panic!("two events")

@@ -7,7 +7,7 @@ use tenant_model::{
     Binding, ComplianceRules, ContactRole, Date, FindingSeverity, Format, IsolationMode, Name,
     Permission, Role, Tenant, TenantStatus, Tier, Timestamp, parse,
 };
-use tenant_policy::{
+use tenant_policy::checks::{
     DEFAULT_RULES_YAML, Outcome, default_rules, evaluate_compliance, evaluate_compliance_set,
 };
 

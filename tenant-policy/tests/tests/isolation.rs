@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use tenant_model::{
     FindingSeverity, IsolationMode, KeyPrefix, Name, PlatformConfig, Secret, SqlIdentifier, Tenant,
 };
-use tenant_policy::{IsolationSetFinding, check_isolation, check_isolation_set};
+use tenant_policy::checks::{IsolationSetFinding, check_isolation, check_isolation_set};
 
 use crate::sample::{platform, tenant};
 
@@ -394,5 +394,45 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(conflicts(&ts), expected);
+    }
+}
+
+/// Thousands of tenants sharing one prefix, role and ACL user: one finding
+/// per tenant and check, each naming the first other and counting the rest
+/// (the work is O(n log n); a pairwise check took 2 GB here).
+#[test]
+fn thousands_of_tenants_sharing_names_get_one_finding_each() {
+    let base = tenant("acme-music");
+    let n = 3_000;
+    let tenants: Vec<Tenant> = (0..n)
+        .map(|i| {
+            let mut t = base.clone();
+            t.slug = tenant_model::Slug::new(format!("tenant-{i}")).unwrap();
+            t.isolation.database.schema = ident(&format!("tenant_{i}"));
+            t.isolation.cache.key_prefix = KeyPrefix::new("shared:").unwrap();
+            t
+        })
+        .collect();
+    let refs: Vec<&Tenant> = tenants.iter().collect();
+    let found = check_isolation_set(&refs, &platform());
+    let shared: Vec<&IsolationSetFinding> = found.iter().filter(|f| f.other.is_some()).collect();
+    for check in [
+        "shared_cache_prefix",
+        "shared_database_role",
+        "shared_acl_user",
+    ] {
+        let of: Vec<&&IsolationSetFinding> = shared
+            .iter()
+            .filter(|f| f.finding.check.as_str() == check)
+            .collect();
+        assert_eq!(of.len(), n, "{check}");
+        assert_eq!(of[0].other, Some(1), "{check}");
+        assert!(of.iter().skip(1).all(|f| f.other == Some(0)), "{check}");
+        assert!(
+            of.iter()
+                .all(|f| f.finding.message.contains(" and 2998 more tenants")),
+            "{check}: {}",
+            of[0].finding.message
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use proptest::prelude::*;
 use tenant_model::Tier;
-use tenant_policy::{
+use tenant_policy::checks::{
     QuotaDimension, QuotaStatus, QuotaUsage, RateDecision, RateLimit, Usage, check_quotas,
     check_usage, effective_limits,
 };
@@ -276,7 +276,7 @@ fn bucket_state_round_trips_through_json() {
     let (_, state) = rate.check(rate.full(at(0)), at(1), 2);
     let json = serde_json::to_string(&state).unwrap();
     assert_eq!(
-        serde_json::from_str::<tenant_policy::BucketState>(&json).unwrap(),
+        serde_json::from_str::<tenant_policy::checks::BucketState>(&json).unwrap(),
         state
     );
 }
