@@ -492,7 +492,7 @@ fn roles_reaching(
 /// The same text is in `examples/compliance_rules.yaml`.
 pub const DEFAULT_RULES_YAML: &str = r#"# yaml-language-server: $schema=../schemas/compliance_rules.json
 # The default GDPR and SOC 2 controls, checked against every tenant document
-# by `tenant_policy::evaluate_compliance` (`tenant_policy::default_rules()`
+# by `tenant_policy::checks::evaluate_compliance` (`tenant_policy::checks::default_rules()`
 # is this document). Region lists must name the platform's regions.
 schema_version: 1
 rules:
