@@ -414,6 +414,14 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
             }
             break None;
         }
+        // The first attempt goes without `serde_path_to_error`, which
+        // allocates a path segment per field: most documents have no
+        // problem. Only a failure is read again with the path kept.
+        if attempts == 1
+            && let Ok(document) = D::deserialize(Strict(&value))
+        {
+            break Some(document);
+        }
         let error = match serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
             Ok(document) => break Some(document),
             Err(error) => error,
@@ -510,7 +518,7 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
                 items.truncate(*max);
             }
         }
-        if let Ok(cut) = serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
+        if let Ok(cut) = D::deserialize(Strict(&value)) {
             let (inner, _) = later_problems(&cut);
             later.extend(inner.into_iter().filter(|p| {
                 too_long.iter().any(|(list, _)| {
