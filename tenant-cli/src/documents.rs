@@ -162,8 +162,8 @@ fn has_duplicates(keys: &[String]) -> bool {
 
 /// One file, read and parsed: what [`read_one`] found.
 enum Read {
-    Tenant(Source, Tenant, Vec<Problem>),
-    Platform(Source, PlatformConfig),
+    Tenant(Source, Box<Tenant>, Vec<Problem>),
+    Platform(Source, Box<PlatformConfig>),
     Rules(Source, ComplianceRules),
     Problems(Vec<Diagnostic>),
 }
@@ -185,12 +185,12 @@ fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
         DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
             Ok(tenant) => {
                 let overrides = override_problems(&tenant);
-                return Ok(Read::Tenant(source, tenant, overrides));
+                return Ok(Read::Tenant(source, Box::new(tenant), overrides));
             }
             Err(p) => p,
         },
         DocumentKind::Platform => match parse::<PlatformConfig>(&source.text, format) {
-            Ok(platform) => return Ok(Read::Platform(source, platform)),
+            Ok(platform) => return Ok(Read::Platform(source, Box::new(platform))),
             Err(p) => p,
         },
         DocumentKind::ComplianceRules => match parse::<ComplianceRules>(&source.text, format) {
@@ -256,15 +256,12 @@ fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
             })
             .collect();
         results.extend(work());
-        for handle in handles {
-            match handle {
-                Ok(handle) => match handle.join() {
-                    Ok(done) => results.extend(done),
-                    // A worker that panicked: its panic was already reported.
-                    Err(_) => stop.store(true, Ordering::Relaxed),
-                },
-                // A worker that could not start took no file.
-                Err(_) => {}
+        // A worker that could not start took no file; one that panicked
+        // (its panic was reported) leaves a gap, found below.
+        for handle in handles.into_iter().flatten() {
+            match handle.join() {
+                Ok(done) => results.extend(done),
+                Err(_) => stop.store(true, Ordering::Relaxed),
             }
         }
     });
@@ -301,10 +298,10 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     for read in read_all(&files)? {
         match read {
             Read::Tenant(source, tenant, found) => {
-                tenants.push((source, tenant));
+                tenants.push((source, *tenant));
                 overrides.push(found);
             }
-            Read::Platform(source, platform) => platforms.push((source, platform)),
+            Read::Platform(source, platform) => platforms.push((source, *platform)),
             Read::Rules(source, r) => rules.push((source, r)),
             Read::Problems(found) => diagnostics.extend(found),
         }
