@@ -9,7 +9,9 @@
 //! 3. the value is deserialized into the typed document. A problem does not
 //!    stop this step: an unknown field is removed, a value that breaks its
 //!    type's rule is replaced by a placeholder that passes it, and the
-//!    deserialization is tried again, so one run reports all of them;
+//!    deserialization is tried again, so one run reports all of them (the
+//!    first try keeps no path, which costs; a failure is read again with
+//!    `serde_path_to_error` for the pointer);
 //! 4. field rules (`validator`) and the cross-field rules of the document run
 //!    on the typed value; problems under a replaced value are dropped, as
 //!    they are consequences of the first one;
