@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::Serialize;
 use serde::de::IgnoredAny;
@@ -152,6 +153,128 @@ fn has_duplicates(keys: &[String]) -> bool {
     sorted.windows(2).any(|pair| pair.first() == pair.get(1))
 }
 
+/// One file, read and parsed: what [`read_one`] found.
+enum Read {
+    Tenant(Source, Box<Tenant>, Vec<Problem>),
+    Platform(Source, Box<PlatformConfig>),
+    Rules(Source, ComplianceRules),
+    Problems(Vec<Diagnostic>),
+}
+
+/// Reads, parses and checks one document on its own: everything that does
+/// not need the other documents (for a tenant, its Fluent overrides too).
+fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
+    let text = read(path)?;
+    let kind = match detect(&text, format) {
+        Ok(kind) => kind,
+        Err(problem) => return Ok(Read::Problems(vec![Diagnostic::new(path, &problem)])),
+    };
+    let source = Source {
+        path: path.to_owned(),
+        format,
+        text,
+    };
+    let problems = match kind {
+        DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
+            Ok(tenant) => {
+                let overrides = override_problems(&tenant);
+                return Ok(Read::Tenant(source, Box::new(tenant), overrides));
+            }
+            Err(p) => p,
+        },
+        DocumentKind::Platform => match parse::<PlatformConfig>(&source.text, format) {
+            Ok(platform) => return Ok(Read::Platform(source, Box::new(platform))),
+            Err(p) => p,
+        },
+        DocumentKind::ComplianceRules => match parse::<ComplianceRules>(&source.text, format) {
+            Ok(r) => return Ok(Read::Rules(source, r)),
+            Err(p) => p,
+        },
+    };
+    Ok(Read::Problems(
+        problems
+            .iter()
+            .map(|p| Diagnostic::new(&source.path, p))
+            .collect(),
+    ))
+}
+
+/// Stack of each worker of [`read_all`]: as much as the main thread's
+/// usual 8 MiB and more, so that no document is refused on a worker that
+/// the main thread would have read (the pages are only reserved).
+const WORKER_STACK_BYTES: usize = 32 * 1024 * 1024;
+
+/// Reads and parses `files` on every core, in the files' order.
+///
+/// Documents are independent until the set checks, so each worker takes
+/// the next file not yet taken; the results are put back in the files'
+/// order, so the output does not depend on the scheduling. On an error that
+/// stops the command, no new file is taken, and the error of the first
+/// such file in order is returned, as a reading one by one would.
+fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len());
+    if workers <= 1 {
+        return files
+            .iter()
+            .map(|(path, format)| read_one(path, *format))
+            .collect();
+    }
+    let count = files.len();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let work = || {
+        let mut done = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((path, format)) = files.get(i) else {
+                break;
+            };
+            let read = read_one(path, *format);
+            if read.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            done.push((i, read));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<Read, Fatal>)> = Vec::with_capacity(count);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK_BYTES)
+                    .spawn_scoped(scope, work)
+            })
+            .collect();
+        results.extend(work());
+        // A worker that could not start took no file; one that panicked
+        // (its panic was reported) leaves a gap, found below.
+        for handle in handles.into_iter().flatten() {
+            match handle.join() {
+                Ok(done) => results.extend(done),
+                Err(_) => stop.store(true, Ordering::Relaxed),
+            }
+        }
+    });
+    results.sort_by_key(|(i, _)| *i);
+    // Every file up to the first error was taken and read (files are taken
+    // in order), so the first error in order is the one a reading one by
+    // one meets first.
+    let mut out = Vec::with_capacity(count);
+    for (expected, (i, read)) in results.into_iter().enumerate() {
+        if i != expected {
+            return Err(Fatal("a document could not be read".to_owned()));
+        }
+        out.push(read?);
+    }
+    if out.len() != count {
+        return Err(Fatal("a document could not be read".to_owned()));
+    }
+    Ok(out)
+}
+
 /// Reads and checks every document under `paths`.
 pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let files = collect(paths)?;
@@ -162,42 +285,19 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     }
     let mut diagnostics = Vec::new();
     let mut tenants: Vec<(Source, Tenant)> = Vec::new();
+    let mut overrides: Vec<Vec<Problem>> = Vec::new();
     let mut platforms: Vec<(Source, PlatformConfig)> = Vec::new();
     let mut rules = Vec::new();
-    for (path, format) in files {
-        let text = read(&path)?;
-        let kind = match detect(&text, format) {
-            Ok(kind) => kind,
-            Err(problem) => {
-                diagnostics.push(Diagnostic::new(&path, &problem));
-                continue;
+    for read in read_all(&files)? {
+        match read {
+            Read::Tenant(source, tenant, found) => {
+                tenants.push((source, *tenant));
+                overrides.push(found);
             }
-        };
-        let source = Source { path, format, text };
-        let problems = match kind {
-            DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
-                Ok(tenant) => {
-                    tenants.push((source, tenant));
-                    continue;
-                }
-                Err(p) => p,
-            },
-            DocumentKind::Platform => match parse::<PlatformConfig>(&source.text, format) {
-                Ok(platform) => {
-                    platforms.push((source, platform));
-                    continue;
-                }
-                Err(p) => p,
-            },
-            DocumentKind::ComplianceRules => match parse::<ComplianceRules>(&source.text, format) {
-                Ok(r) => {
-                    rules.push((source, r));
-                    continue;
-                }
-                Err(p) => p,
-            },
-        };
-        diagnostics.extend(problems.iter().map(|p| Diagnostic::new(&source.path, p)));
+            Read::Platform(source, platform) => platforms.push((source, *platform)),
+            Read::Rules(source, r) => rules.push((source, r)),
+            Read::Problems(found) => diagnostics.extend(found),
+        }
     }
 
     if platforms.len() > 1 {
@@ -244,12 +344,10 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         }
         per_tenant.entry(found.tenant).or_default().push(problem);
     }
-    // Tenants' Fluent overrides, checked against the shipped catalogs.
-    for (i, (_, tenant)) in tenants.iter().enumerate() {
-        per_tenant
-            .entry(i)
-            .or_default()
-            .extend(override_problems(tenant));
+    // Tenants' Fluent overrides, checked against the shipped catalogs
+    // (while reading, in parallel).
+    for (i, found) in overrides.into_iter().enumerate() {
+        per_tenant.entry(i).or_default().extend(found);
     }
     if let Some((_, config)) = &platform {
         for (i, (_, tenant)) in tenants.iter().enumerate() {

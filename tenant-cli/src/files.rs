@@ -146,7 +146,10 @@ pub(crate) fn read(path: &Path) -> Result<String, Fatal> {
     if file.metadata().map_err(cannot)?.is_dir() {
         return Err(Fatal(format!("`{}` is a directory", shown(path))));
     }
-    read_bounded(file, MAX_FILE_BYTES).map_err(|e| match e {
+    // The file's size, when it has one, sizes the buffer: one allocation,
+    // each byte touched once (a FIFO or device says 0 and grows as read).
+    let size = file.metadata().map_or(0, |meta| meta.len());
+    read_bounded_sized(file, MAX_FILE_BYTES, size).map_err(|e| match e {
         Bounded::Io(e) => cannot(e),
         Bounded::TooLarge => Fatal(format!(
             "`{}` is larger than the limit of {MAX_FILE_BYTES} bytes",
@@ -170,7 +173,14 @@ pub(crate) enum Bounded {
 /// Reads at most `limit` bytes of UTF-8 text: one byte more than the limit
 /// is read to tell "exactly the limit" from "more".
 pub(crate) fn read_bounded(reader: impl Read, limit: u64) -> Result<String, Bounded> {
-    let mut bytes = Vec::new();
+    read_bounded_sized(reader, limit, 0)
+}
+
+/// [`read_bounded`] with room for `expected` bytes made first (never more
+/// than the limit, whatever `expected` says).
+fn read_bounded_sized(reader: impl Read, limit: u64, expected: u64) -> Result<String, Bounded> {
+    let room = usize::try_from(expected.min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(room);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

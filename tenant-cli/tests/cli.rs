@@ -1328,3 +1328,60 @@ mod policy_hardening {
         );
     }
 }
+
+/// Documents are read on every core; the output must not depend on it:
+/// diagnostics come in file order, the same in every run, and of several
+/// unreadable files the first in order is the one reported.
+#[test]
+fn parallel_validation_keeps_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(workspace().join("examples/tenants/json/acme-music.json")).unwrap();
+    // Every document has its own problem: an unknown field named after the
+    // file, and every third one a syntax error instead.
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        let name = format!("t{i:03}.json");
+        let body = if i % 3 == 0 {
+            "{\"slug\": ".to_owned()
+        } else {
+            text.replacen('{', &format!("{{\"field_{i:03}\": 1,"), 1)
+        };
+        std::fs::write(dir.path().join(&name), body).unwrap();
+        expected.push(name);
+    }
+    let path = dir.path().display().to_string();
+    let first = tenantctl(&["validate", &path]);
+    assert_eq!(first.status.code(), Some(1));
+    let printed = stdout(&first);
+    let files: Vec<&str> = printed
+        .lines()
+        .filter(|line| !line.contains("is used by another tenant too"))
+        .map(|line| {
+            let (file, _) = line.split_once(".json:").unwrap();
+            file.rsplit('/').next().unwrap()
+        })
+        .collect();
+    let mut seen: Vec<String> = files.iter().map(|f| format!("{f}.json")).collect();
+    seen.dedup();
+    assert_eq!(seen, expected, "{printed}");
+    for i in (1..40).filter(|i| i % 3 != 0) {
+        assert!(
+            printed.contains(&format!("unknown field `field_{i:03}`")),
+            "{printed}"
+        );
+    }
+    for _ in 0..3 {
+        assert_eq!(stdout(&tenantctl(&["validate", &path])), printed);
+    }
+    // Two files that are not UTF-8: the first in order is named.
+    std::fs::write(dir.path().join("t010.json"), b"{\"slug\": \"\xff\"}").unwrap();
+    std::fs::write(dir.path().join("t030.json"), b"{\"slug\": \"\xfe\"}").unwrap();
+    for _ in 0..3 {
+        let out = tenantctl(&["validate", &path]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(err.contains("t010.json` is not UTF-8 text"), "{err}");
+        assert!(!err.contains("t030.json"), "{err}");
+    }
+}

@@ -9,7 +9,9 @@
 //! 3. the value is deserialized into the typed document. A problem does not
 //!    stop this step: an unknown field is removed, a value that breaks its
 //!    type's rule is replaced by a placeholder that passes it, and the
-//!    deserialization is tried again, so one run reports all of them;
+//!    deserialization is tried again, so one run reports all of them (the
+//!    first try keeps no path, which costs; a failure is read again with
+//!    `serde_path_to_error` for the pointer);
 //! 4. field rules (`validator`) and the cross-field rules of the document run
 //!    on the typed value; problems under a replaced value are dropped, as
 //!    they are consequences of the first one;
@@ -422,6 +424,14 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
             }
             break None;
         }
+        // The first attempt goes without `serde_path_to_error`, which
+        // allocates a path segment per field: most documents have no
+        // problem. Only a failure is read again with the path kept.
+        if attempts == 1
+            && let Ok(document) = D::deserialize(Strict(&value))
+        {
+            break Some(document);
+        }
         let error = match serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
             Ok(document) => break Some(document),
             Err(error) => error,
@@ -518,7 +528,7 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
                 items.truncate(*max);
             }
         }
-        if let Ok(cut) = serde_path_to_error::deserialize::<_, D>(Strict(&value)) {
+        if let Ok(cut) = D::deserialize(Strict(&value)) {
             let (inner, _) = later_problems(&cut);
             later.extend(inner.into_iter().filter(|p| {
                 too_long.iter().any(|(list, _)| {

@@ -138,8 +138,8 @@ pub(crate) fn quote(value: &str) -> String {
 
 /// `message` with every quoted span (between backticks, or a Rust-style
 /// `"..."` string) and every bare word that looks like a credential
-/// replaced by [`NOT_SHOWN`]. A span is replaced whole, whatever spaces or
-/// escaped quotes it holds.
+/// replaced by `<not shown: looks like a credential>`. A span is replaced
+/// whole, whatever spaces or escaped quotes it holds.
 pub fn redact_credentials(message: &str) -> String {
     if !looks_like_credential(message) {
         return message.to_owned();
