@@ -390,6 +390,50 @@ mod tests {
     }
 
     #[test]
+    fn long_names_whose_hash_halves_collide_are_told_apart_by_their_text() {
+        // Find two long ids whose hashes share the high half kept in a slot.
+        let mut seen = std::collections::HashMap::new();
+        let mut pair = None;
+        for i in 0u32..400_000 {
+            let name = format!("user-{i:08}@collide.example");
+            let half = Probe::new(Space::User, &name).hash & HASH_PART;
+            if let Some(other) = seen.insert(half, name.clone()) {
+                pair = Some((other, name));
+                break;
+            }
+        }
+        let (a, b) = pair.unwrap();
+        let find = |built: &Built, name: &str| {
+            get(
+                &built.lines,
+                built.slot_lines,
+                &Probe::new(Space::User, name),
+                name,
+            )
+            .map(|f| f.b)
+        };
+        let both = build(&[(Space::User, &a, 0, 1), (Space::User, &b, 0, 2)]);
+        assert_eq!(find(&both, &a), Some(1));
+        assert_eq!(find(&both, &b), Some(2));
+        let one = build(&[(Space::User, &a, 0, 1)]);
+        assert_eq!(find(&one, &a), Some(1));
+        assert_eq!(find(&one, &b), None);
+    }
+
+    #[test]
+    fn a_table_that_does_not_split_as_said_finds_nothing() {
+        let name = "a-service-account-with-a-long-id";
+        let built = build(&[(Space::ServiceAccount, name, 0, 9)]);
+        let probe = Probe::new(Space::ServiceAccount, name);
+        assert!(get(&built.lines, built.slot_lines, &probe, name).is_some());
+        let too_many = u32::try_from(built.lines.len()).unwrap() + 1;
+        assert!(get(&built.lines, too_many, &probe, name).is_none());
+        // Without its texts a long name is not confirmed.
+        let slots = built.lines.get(..built.slot_lines as usize).unwrap();
+        assert!(get(slots, built.slot_lines, &probe, name).is_none());
+    }
+
+    #[test]
     fn a_full_line_continues_in_the_next() {
         let names: Vec<String> = (0..200).map(|i| format!("user-{i}")).collect();
         let entries: Vec<(Space, &str, u32, u32)> = names
