@@ -31,7 +31,7 @@ fn tenant_kit(bencher: Bencher, tenants: usize) {
     let shapes = shapes(tenants);
     let asks = requests(&shapes);
     let docs = tenant_kit_documents(&shapes);
-    let set = tenant_policy::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let set = tenant_policy::authz::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
     let reqs: Vec<_> = asks.iter().map(Ask::request).collect();
     let mut next = cycle(reqs.len());
     bencher.bench_local(|| black_box(set.authorize(black_box(&reqs[next()]))));
@@ -40,7 +40,7 @@ fn tenant_kit(bencher: Bencher, tenants: usize) {
 #[divan::bench(args = [1, 100, 10_000], sample_count = 10)]
 fn tenant_kit_compile(bencher: Bencher, tenants: usize) {
     let docs = tenant_kit_documents(&shapes(tenants));
-    bencher.bench_local(|| tenant_policy::PolicySet::compile(black_box(&docs)));
+    bencher.bench_local(|| tenant_policy::authz::PolicySet::compile(black_box(&docs)));
 }
 
 #[divan::bench(args = [1, 100], sample_count = 20)]

@@ -14,7 +14,7 @@ use tenant_model::{
     Format, Grantee, Name, Permission, Role, Slug, Subject, SubjectKind, Tenant, TenantId,
     TimeWindow, TimeZone, Timestamp, Weekday,
 };
-use tenant_policy::{Principal, PrincipalKind, Request, Resource};
+use tenant_policy::authz::{Principal, PrincipalKind, Request, Resource};
 
 use crate::Rng;
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
-use crate::names::{self, FarLists, Line, LongNames, Probe};
+use crate::names::{self, FarLists, Line, Probe};
 use crate::table::Space;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -281,11 +281,16 @@ pub(crate) struct CompiledGrant {
     pub(crate) reason: Box<str>,
 }
 
+/// A coverage mask: one bit per pair of a resource kind and an action
+/// (each plus "unknown"), so vocabularies of up to 128 pairs keep one bit
+/// test per role or deny.
+pub(crate) type Mask = u128;
+
 /// What a decision needs of a deny when coverage masks are used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub(crate) struct DenySummary {
     /// The pairs the deny covers.
-    pub(crate) mask: u64,
+    pub(crate) mask: Mask,
     pub(crate) when_locked: bool,
     pub(crate) min_classification: Option<Classification>,
     /// Whether the deny names subjects (then see [`CompiledDeny::subjects`]).
@@ -301,9 +306,11 @@ pub(crate) struct DenySummary {
 /// memory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Rules {
-    /// Resource kinds and actions, to their symbols.
+    /// Resource kinds and actions, to their symbols (a name table, see
+    /// [`crate::names`]).
     pub(crate) vocabulary: Box<[Line]>,
-    pub(crate) long_names: LongNames,
+    /// How many lines of `vocabulary` are slots.
+    pub(crate) vocabulary_slots: u32,
     /// Bit sets over the vocabulary are used when every pair of a known (or
     /// unknown) resource kind and action has a bit: then a binding's or
     /// deny's coverage is one bit test instead of a search in another
@@ -314,15 +321,15 @@ pub(crate) struct Rules {
     /// Number of interned resource kinds (the row of "unknown").
     pub(crate) resource_count: u32,
     /// Every pair some deny covers; a request outside it skips the denies.
-    pub(crate) deny_mask: u64,
+    pub(crate) deny_mask: Mask,
     pub(crate) denies: Box<[DenySummary]>,
     /// Each role's coverage mask (when masks are used).
-    pub(crate) role_masks: Box<[u64]>,
+    pub(crate) role_masks: Box<[Mask]>,
     /// The distinct condition sets of bindings.
     pub(crate) conditions: Box<[CompiledConditions]>,
     /// Every pair some group binding's role covers; a request outside it
     /// does not look up the principal's groups.
-    pub(crate) group_cover: u64,
+    pub(crate) group_cover: Mask,
     /// The lowest index of a group binding (`u32::MAX` if none): a request
     /// already allowed by an earlier binding does not look up groups.
     pub(crate) first_group_binding: u32,
@@ -352,11 +359,12 @@ impl Rules {
     /// The symbol of a request's resource kind or action ([`UNKNOWN`] if
     /// never named).
     pub(crate) fn symbol(&self, probe: &Probe, name: &str) -> u32 {
-        names::get(&self.vocabulary, &self.long_names, probe, name).map_or(UNKNOWN, |found| found.b)
+        names::get(&self.vocabulary, self.vocabulary_slots, probe, name)
+            .map_or(UNKNOWN, |found| found.b)
     }
 
     /// A role's coverage mask.
-    pub(crate) fn role_mask(&self, role: u32) -> u64 {
+    pub(crate) fn role_mask(&self, role: u32) -> Mask {
         self.role_masks.get(role as usize).copied().unwrap_or(0)
     }
 }
@@ -373,8 +381,6 @@ pub(crate) struct CompiledTenant {
     pub(crate) lists: Box<[CompiledBinding]>,
     /// Each binding's role, for explanations.
     pub(crate) binding_roles: Box<[u32]>,
-    /// Long subject ids, to confirm a match of their hash.
-    pub(crate) long_names: LongNames,
     pub(crate) far_lists: FarLists,
     pub(crate) action_names: Vec<Box<str>>,
     pub(crate) role_names: Vec<Box<str>>,
@@ -401,6 +407,8 @@ pub(crate) struct Compiled {
     pub(crate) tenant: CompiledTenant,
     /// The subjects' name table (see [`crate::names`]).
     pub(crate) subjects: Box<[Line]>,
+    /// How many lines of `subjects` are slots.
+    pub(crate) subject_slots: u32,
     pub(crate) rules: Rules,
 }
 
@@ -567,12 +575,13 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
     let width = u32::try_from(interner.actions.len())
         .unwrap_or(u32::MAX)
         .saturating_add(1);
-    let masked = u64::from(resource_count.saturating_add(1)) * u64::from(width) <= 64;
-    let mask = |covers: &dyn Fn(u32, u32) -> bool| -> u64 {
+    let masked =
+        u64::from(resource_count.saturating_add(1)) * u64::from(width) <= u64::from(Mask::BITS);
+    let mask = |covers: &dyn Fn(u32, u32) -> bool| -> Mask {
         if !masked {
             return 0;
         }
-        let mut bits = 0u64;
+        let mut bits: Mask = 0;
         for row in 0..=resource_count {
             for column in 0..width {
                 let resource = if row == resource_count { UNKNOWN } else { row };
@@ -584,11 +593,11 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
         }
         bits
     };
-    let role_masks: Box<[u64]> = role_permissions
+    let role_masks: Box<[Mask]> = role_permissions
         .iter()
         .map(|permissions| mask(&|r, a| permissions.covers(r, a)))
         .collect();
-    let deny_masks: Vec<u64> = denies
+    let deny_masks: Vec<Mask> = denies
         .iter()
         .map(|d| mask(&|r, a| any_covers(&d.permissions, r, a)))
         .collect();
@@ -604,7 +613,7 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
         })
         .collect();
     let role_mask_of = |role: u32| role_masks.get(role as usize).copied().unwrap_or(0);
-    let mut group_cover = 0u64;
+    let mut group_cover: Mask = 0;
     let mut first_group_binding = u32::MAX;
     for (space, _, list) in &subjects {
         if *space != Space::Group {
@@ -671,7 +680,6 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
             slug: tenant.slug.as_str().into(),
             lists: lists.into_boxed_slice(),
             binding_roles: bindings.iter().map(|b| b.role).collect(),
-            long_names: built.long,
             far_lists: built.far,
             action_names: interner.action_names,
             role_names: ac.roles.iter().map(|r| r.name.as_str().into()).collect(),
@@ -679,10 +687,11 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
             denies,
             grants,
         },
-        subjects: built.slots,
+        subjects: built.lines,
+        subject_slots: built.slot_lines,
         rules: Rules {
-            vocabulary: vocabulary.slots,
-            long_names: vocabulary.long,
+            vocabulary: vocabulary.lines,
+            vocabulary_slots: vocabulary.slot_lines,
             masked,
             width,
             resource_count,

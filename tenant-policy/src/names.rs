@@ -1,7 +1,9 @@
 //! A tenant's name table: resource kinds, actions and subjects in 16-byte
 //! slots, four to a cache line, with short names stored inline and a
 //! subject's first binding packed next to its name, so that a lookup
-//! usually reads one cache line.
+//! usually reads one cache line; the texts of long names follow the slots
+//! in the same allocation, each addressed from its slot, so that confirming
+//! a long name reads one more line.
 //!
 //! With thousands of tenants a decision's cost is its cache misses, and
 //! misses that depend on each other cost the most. A tenant's subjects are
@@ -17,8 +19,16 @@ use crate::compile::KeyHasher;
 use crate::table::Space;
 
 /// Names of at most this many bytes are compared inline; longer names are
-/// represented by their hash and confirmed against [`LongNames`].
+/// represented by the high half of their hash and the position of their
+/// text (the low half of `key`), and confirmed against that text.
 const INLINE: usize = 8;
+
+/// The part of a long name's `key` that is its hash.
+const HASH_PART: u64 = 0xffff_ffff_0000_0000;
+
+/// Words of a line: a long name's text is a length word, then its bytes,
+/// eight to a word, zero-padded.
+const WORDS_PER_LINE: usize = 2 * SLOTS_PER_LINE;
 
 /// The length code of a long name.
 const LONG: u64 = 15;
@@ -62,8 +72,9 @@ fn slot(lines: &[Line], i: usize) -> Option<&Slot> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Probe {
     hash: u64,
-    /// The expected `key` of the slot.
+    /// The expected `key` of the slot, in the bits of `mask`.
     key: u64,
+    mask: u64,
     /// The expected low 7 bits of `meta`.
     tag: u64,
 }
@@ -75,24 +86,25 @@ impl Probe {
         h.write_u8(space as u8);
         h.write(bytes);
         let hash = h.finish();
-        let (key, len) = if bytes.len() <= INLINE {
-            let mut word = [0u8; 8];
-            if let Some(prefix) = word.get_mut(..bytes.len()) {
-                prefix.copy_from_slice(bytes);
-            }
-            (u64::from_le_bytes(word), bytes.len() as u64)
+        let (key, mask, len) = if bytes.len() <= INLINE {
+            (pack(bytes), u64::MAX, bytes.len() as u64)
         } else {
-            (hash, LONG)
+            (hash & HASH_PART, HASH_PART, LONG)
         };
         Probe {
             hash,
             key,
+            mask,
             tag: (space as u64 + 1) | len << 3,
         }
     }
 
     fn is_long(&self) -> bool {
         self.tag >> 3 == LONG
+    }
+
+    fn matches(&self, slot: &Slot) -> bool {
+        slot.meta & 0x7f == self.tag && slot.key & self.mask == self.key
     }
 
     /// The first slot to look at in a table of `capacity` slots: the
@@ -105,20 +117,42 @@ impl Probe {
     }
 }
 
+/// Up to eight bytes as a little-endian word, zero-padded.
+fn pack(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = bytes.len().min(8);
+    if let (Some(to), Some(from)) = (word.get_mut(..n), bytes.get(..n)) {
+        to.copy_from_slice(from);
+    }
+    u64::from_le_bytes(word)
+}
+
+/// Word `w` of `lines`, counting two per slot.
+fn word(lines: &[Line], w: usize) -> Option<u64> {
+    let slot = slot(lines, w / 2)?;
+    Some(if w.is_multiple_of(2) {
+        slot.key
+    } else {
+        slot.meta
+    })
+}
+
 /// The value found for a name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Found {
-    /// Position of the slot (used to confirm long names).
+    /// Position of the slot.
     pub(crate) slot: u32,
+    /// The slot's `key` (a long name's text position in its low half).
+    key: u64,
     /// Field A: a subject's list offset.
     pub(crate) a: u32,
     /// Field B: a symbol, or a subject's packed first binding.
     pub(crate) b: u32,
 }
 
-/// Looks a probe up in `slots`; a long name must then be confirmed with
-/// [`LongNames::confirm`].
-pub(crate) fn lookup(lines: &[Line], probe: &Probe) -> Option<Found> {
+/// Looks a probe up in `lines`, the slots of a table; a long name must then
+/// be confirmed with [`confirm`].
+fn lookup(lines: &[Line], probe: &Probe) -> Option<Found> {
     let count = lines.len();
     let mut l = probe.start(count * SLOTS_PER_LINE) / SLOTS_PER_LINE;
     // The table is never full, so a line with an empty slot ends every
@@ -131,18 +165,13 @@ pub(crate) fn lookup(lines: &[Line], probe: &Probe) -> Option<Found> {
         let mut hits = 0u32;
         let mut empty = 0u32;
         for (k, slot) in line.0.iter().enumerate() {
-            let tag = slot.meta & 0x7f;
-            hits |= u32::from(tag == probe.tag && slot.key == probe.key) << k;
-            empty |= u32::from(tag == 0) << k;
+            hits |= u32::from(probe.matches(slot)) << k;
+            empty |= u32::from(slot.meta & 0x7f == 0) << k;
         }
         if hits != 0 {
             let k = hits.trailing_zeros() as usize;
             let slot = line.0.get(k)?;
-            return Some(Found {
-                slot: (l * SLOTS_PER_LINE + k) as u32,
-                a: (slot.meta >> 7) as u32 & LIST_FAR,
-                b: (slot.meta >> 32) as u32,
-            });
+            return Some(found(l * SLOTS_PER_LINE + k, slot));
         }
         if empty != 0 {
             return None;
@@ -155,57 +184,63 @@ pub(crate) fn lookup(lines: &[Line], probe: &Probe) -> Option<Found> {
     None
 }
 
-/// The texts of long names, by slot position, to confirm a hash match.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct LongNames(Vec<(u32, Box<str>)>);
-
-impl LongNames {
-    pub(crate) fn confirm(&self, found: Found, name: &str) -> bool {
-        self.0
-            .binary_search_by_key(&found.slot, |(slot, _)| *slot)
-            .ok()
-            .and_then(|i| self.0.get(i))
-            .is_some_and(|(_, text)| **text == *name)
+fn found(i: usize, slot: &Slot) -> Found {
+    Found {
+        slot: i as u32,
+        key: slot.key,
+        a: (slot.meta >> 7) as u32 & LIST_FAR,
+        b: (slot.meta >> 32) as u32,
     }
 }
 
-/// Looks a name up, confirming long names.
-pub(crate) fn get(lines: &[Line], long: &LongNames, probe: &Probe, name: &str) -> Option<Found> {
-    let found = lookup(lines, probe)?;
-    if probe.is_long() && !long.confirm(found, name) {
-        // Two long names with the same 64-bit hash: look further, slowly.
-        return find_long(lines, long, probe, name, found.slot);
+/// Whether the long name found is `name`: its text, at the position the
+/// slot's key gives in `texts`, is compared word by word.
+fn confirm(texts: &[Line], found: Found, name: &str) -> bool {
+    let start = (found.key & !HASH_PART) as usize;
+    let bytes = name.as_bytes();
+    word(texts, start) == Some(bytes.len() as u64)
+        && bytes
+            .chunks(8)
+            .enumerate()
+            .all(|(i, chunk)| word(texts, start + 1 + i) == Some(pack(chunk)))
+}
+
+/// Looks a name up in a table whose first `slot_lines` lines are its slots
+/// (the rest the texts of long names), confirming long names.
+pub(crate) fn get(lines: &[Line], slot_lines: u32, probe: &Probe, name: &str) -> Option<Found> {
+    // A table that does not split as its owner says is broken: nothing is
+    // found in it.
+    let (slots, texts) = lines.split_at_checked(slot_lines as usize)?;
+    let found = lookup(slots, probe)?;
+    if probe.is_long() && !confirm(texts, found, name) {
+        // Two long names with the same 32-bit hash half: look further, slowly.
+        return find_long(slots, texts, probe, name, found.slot);
     }
     Some(found)
 }
 
 #[cold]
 fn find_long(
-    lines: &[Line],
-    long: &LongNames,
+    slots: &[Line],
+    texts: &[Line],
     probe: &Probe,
     name: &str,
     after: u32,
 ) -> Option<Found> {
-    let capacity = lines.len() * SLOTS_PER_LINE;
+    let capacity = slots.len() * SLOTS_PER_LINE;
     let mut i = after as usize;
     for _ in 0..capacity {
         i += 1;
         if i == capacity {
             i = 0;
         }
-        let slot = slot(lines, i)?;
-        let tag = slot.meta & 0x7f;
-        if tag == 0 {
+        let slot = slot(slots, i)?;
+        if slot.meta & 0x7f == 0 {
             return None;
         }
-        if tag == probe.tag && slot.key == probe.key {
-            let found = Found {
-                slot: i as u32,
-                a: (slot.meta >> 7) as u32 & LIST_FAR,
-                b: (slot.meta >> 32) as u32,
-            };
-            if long.confirm(found, name) {
+        if probe.matches(slot) {
+            let found = found(i, slot);
+            if confirm(texts, found, name) {
                 return Some(found);
             }
         }
@@ -245,10 +280,11 @@ pub(crate) fn unpack_first(b: u32) -> Option<(u32, u32, u32)> {
     (b != NO_FIRST).then_some((b >> 16, b >> 8 & 0xff, b & 0xff))
 }
 
-/// A built table: its slots and the side tables.
+/// A built table: its slots followed by the texts of long names, how many
+/// lines the slots take, and the side table of far lists.
 pub(crate) struct Built {
-    pub(crate) slots: Box<[Line]>,
-    pub(crate) long: LongNames,
+    pub(crate) lines: Box<[Line]>,
+    pub(crate) slot_lines: u32,
     pub(crate) far: FarLists,
 }
 
@@ -259,7 +295,9 @@ pub(crate) fn build(entries: &[(Space, &str, u32, u32)]) -> Built {
     let lines = (entries.len() * 10 / 7 / SLOTS_PER_LINE + 1).max(1);
     let capacity = lines * SLOTS_PER_LINE;
     let mut slots = vec![Line::default(); lines].into_boxed_slice();
-    let mut long = Vec::new();
+    // The texts of long names, as words; one that fits a line does not
+    // straddle two.
+    let mut texts: Vec<u64> = Vec::new();
     let mut far = Vec::new();
     for &(space, name, a, b) in entries {
         let probe = Probe::new(space, name);
@@ -279,21 +317,40 @@ pub(crate) fn build(entries: &[(Space, &str, u32, u32)]) -> Built {
         let place = slots
             .get_mut(i / SLOTS_PER_LINE)
             .and_then(|line| line.0.get_mut(i % SLOTS_PER_LINE));
+        let key = if probe.is_long() {
+            let words = 1 + name.len().div_ceil(8);
+            let used = texts.len() % WORDS_PER_LINE;
+            if words <= WORDS_PER_LINE && used + words > WORDS_PER_LINE {
+                texts.resize(texts.len() + WORDS_PER_LINE - used, 0);
+            }
+            // A position that does not fit (texts of 32 GiB) is never
+            // confirmed: the name is not found.
+            let start = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+            texts.push(name.len() as u64);
+            texts.extend(name.as_bytes().chunks(8).map(pack));
+            probe.key | u64::from(start)
+        } else {
+            probe.key
+        };
         if let Some(place) = place {
             *place = Slot {
-                key: probe.key,
+                key,
                 meta: probe.tag | u64::from(field_a) << 7 | u64::from(b) << 32,
             };
         }
-        if probe.is_long() {
-            long.push((i as u32, name.into()));
-        }
     }
-    long.sort_unstable_by_key(|(slot, _)| *slot);
     far.sort_unstable_by_key(|(slot, _)| *slot);
+    let text_lines = texts.chunks(WORDS_PER_LINE).map(|words| {
+        let w = |k: usize| words.get(k).copied().unwrap_or(0);
+        Line([0, 1, 2, 3].map(|s| Slot {
+            key: w(2 * s),
+            meta: w(2 * s + 1),
+        }))
+    });
+    let slot_lines = u32::try_from(slots.len()).unwrap_or(u32::MAX);
     Built {
-        slots,
-        long: LongNames(long),
+        lines: slots.iter().copied().chain(text_lines).collect(),
+        slot_lines,
         far: FarLists(far),
     }
 }
@@ -313,7 +370,13 @@ mod tests {
         ];
         let built = build(&entries);
         let find = |space, name: &str| {
-            get(&built.slots, &built.long, &Probe::new(space, name), name).map(|f| (f.a, f.b))
+            get(
+                &built.lines,
+                built.slot_lines,
+                &Probe::new(space, name),
+                name,
+            )
+            .map(|f| (f.a, f.b))
         };
         assert_eq!(find(Space::User, "u1"), Some((0, 7)));
         assert_eq!(find(Space::Group, "u1"), Some((3, 8)));
@@ -327,6 +390,50 @@ mod tests {
     }
 
     #[test]
+    fn long_names_whose_hash_halves_collide_are_told_apart_by_their_text() {
+        // Find two long ids whose hashes share the high half kept in a slot.
+        let mut seen = std::collections::HashMap::new();
+        let mut pair = None;
+        for i in 0u32..400_000 {
+            let name = format!("user-{i:08}@collide.example");
+            let half = Probe::new(Space::User, &name).hash & HASH_PART;
+            if let Some(other) = seen.insert(half, name.clone()) {
+                pair = Some((other, name));
+                break;
+            }
+        }
+        let (a, b) = pair.unwrap();
+        let find = |built: &Built, name: &str| {
+            get(
+                &built.lines,
+                built.slot_lines,
+                &Probe::new(Space::User, name),
+                name,
+            )
+            .map(|f| f.b)
+        };
+        let both = build(&[(Space::User, &a, 0, 1), (Space::User, &b, 0, 2)]);
+        assert_eq!(find(&both, &a), Some(1));
+        assert_eq!(find(&both, &b), Some(2));
+        let one = build(&[(Space::User, &a, 0, 1)]);
+        assert_eq!(find(&one, &a), Some(1));
+        assert_eq!(find(&one, &b), None);
+    }
+
+    #[test]
+    fn a_table_that_does_not_split_as_said_finds_nothing() {
+        let name = "a-service-account-with-a-long-id";
+        let built = build(&[(Space::ServiceAccount, name, 0, 9)]);
+        let probe = Probe::new(Space::ServiceAccount, name);
+        assert!(get(&built.lines, built.slot_lines, &probe, name).is_some());
+        let too_many = u32::try_from(built.lines.len()).unwrap() + 1;
+        assert!(get(&built.lines, too_many, &probe, name).is_none());
+        // Without its texts a long name is not confirmed.
+        let slots = built.lines.get(..built.slot_lines as usize).unwrap();
+        assert!(get(slots, built.slot_lines, &probe, name).is_none());
+    }
+
+    #[test]
     fn a_full_line_continues_in_the_next() {
         let names: Vec<String> = (0..200).map(|i| format!("user-{i}")).collect();
         let entries: Vec<(Space, &str, u32, u32)> = names
@@ -336,13 +443,18 @@ mod tests {
             .collect();
         let built = build(&entries);
         for (i, n) in names.iter().enumerate() {
-            let found = get(&built.slots, &built.long, &Probe::new(Space::User, n), n);
+            let found = get(
+                &built.lines,
+                built.slot_lines,
+                &Probe::new(Space::User, n),
+                n,
+            );
             assert_eq!(found.map(|f| f.b), Some(i as u32));
         }
         assert!(
             get(
-                &built.slots,
-                &built.long,
+                &built.lines,
+                built.slot_lines,
                 &Probe::new(Space::User, "nobody"),
                 "nobody"
             )

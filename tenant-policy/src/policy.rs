@@ -21,8 +21,8 @@ use chrono_tz::Tz;
 use tenant_model::{Permission, Tenant, TenantStatus};
 
 use crate::compile::{
-    CompileError, CompiledConditions, CompiledTenant, KeyHasher, Rules, SubjectSet, any_covers,
-    compile_tenant,
+    CompileError, CompiledConditions, CompiledTenant, KeyHasher, Mask, Rules, SubjectSet,
+    any_covers, compile_tenant,
 };
 use crate::decision::{Condition, Decision, Reason, RequestPart};
 use crate::names::{self, Found, Line, Probe};
@@ -74,13 +74,16 @@ pub struct PolicySet {
 /// that a decision finds the principal's slot in the tenant's name table
 /// before it has read anything else of the tenant (see [`crate::names`]).
 #[derive(Clone)]
+#[repr(align(64))]
 struct Entry {
     tenant: Arc<CompiledTenant>,
     subjects: Arc<[Line]>,
+    /// How many lines of `subjects` are slots (the rest are long ids).
+    subject_slots: u32,
     /// Shared by the tenants that agree on it.
     rules: Arc<Rules>,
     /// The first bytes of the slug, zero-padded, and its length in the
-    /// last byte: with the stamp, the entry still fits 56 bytes.
+    /// last byte: the entry fits one 64-byte cache line.
     slug_head: [u64; 2],
     /// The tenant's position in the set (decisions name tenants by it).
     position: u32,
@@ -138,6 +141,7 @@ impl Entry {
         Ok(Entry {
             tenant: Arc::new(compiled.tenant),
             subjects: Arc::from(compiled.subjects),
+            subject_slots: compiled.subject_slots,
             rules,
             slug_head: slug_head(slug),
             position,
@@ -382,8 +386,8 @@ impl PolicySet {
 
 /// Bit `bit` of `mask`, `None` if `bit` is outside it (a broken index, which
 /// each caller resolves towards denying).
-fn bit_set(mask: u64, bit: u32) -> Option<bool> {
-    debug_assert!(bit < u64::BITS, "bit {bit} outside a coverage mask");
+fn bit_set(mask: Mask, bit: u32) -> Option<bool> {
+    debug_assert!(bit < Mask::BITS, "bit {bit} outside a coverage mask");
     mask.checked_shr(bit).map(|m| m & 1 == 1)
 }
 
@@ -514,12 +518,7 @@ impl Context<'_, '_> {
 
     /// Looks a subject up in the tenant's name table.
     fn subject(&self, probe: &Probe, id: &str) -> Option<Found> {
-        names::get(
-            &self.entry.subjects,
-            &self.entry.tenant.long_names,
-            probe,
-            id,
-        )
+        names::get(&self.entry.subjects, self.entry.subject_slots, probe, id)
     }
 }
 

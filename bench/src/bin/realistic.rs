@@ -94,7 +94,7 @@ fn main() {
     // tenant-kit, checked against the reference model request by request.
     let rss0 = rss_mib();
     let start = Instant::now();
-    let set = tenant_policy::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let set = tenant_policy::authz::PolicySet::compile(&docs).unwrap_or_else(|e| panic!("{e}"));
     let build = start.elapsed();
     let rss_tk = rss_mib() - rss0;
     let reqs: Vec<_> = asks.iter().map(Ask::request).collect();
