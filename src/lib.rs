@@ -2,3 +2,4 @@
 pub use tenant_i18n as i18n;
 pub use tenant_model as model;
 pub use tenant_policy as policy;
+pub use tenant_render as render;

@@ -27,7 +27,7 @@ pub(crate) struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(file: &Path, problem: &Problem) -> Self {
+    pub(crate) fn new(file: &Path, problem: &Problem) -> Self {
         Diagnostic {
             file: file.display().to_string(),
             line: problem.line(),
@@ -355,6 +355,18 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
                 .entry(i)
                 .or_default()
                 .extend(check_against_platform(tenant, config));
+        }
+    }
+    // Every query locked to its tenant as the renderers will lock it, with
+    // the platform's tenant label (or the built-in one).
+    let default_label = tenant_model::PlatformMonitoring::default().tenant_label;
+    let label = platform
+        .as_ref()
+        .map_or(&default_label, |(_, p)| &p.monitoring.tenant_label);
+    for (i, (_, tenant)) in tenants.iter().enumerate() {
+        let found = tenant_model::check_queries(tenant, label.as_str());
+        if !found.is_empty() {
+            per_tenant.entry(i).or_default().extend(found);
         }
     }
     for (i, problems) in per_tenant {

@@ -194,6 +194,12 @@ fn read_bounded_sized(reader: impl Read, limit: u64, expected: u64) -> Result<St
 /// Writes `contents` to `path` through a temporary file in the same
 /// directory and a rename, so a reader never sees a half-written file.
 pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Fatal> {
+    write_atomically_as(path, contents, false)
+}
+
+/// [`write_atomically`], readable by the owner only when `secret` (mode
+/// 0600 from the moment the file exists, so no other user can open it).
+pub(crate) fn write_atomically_as(path: &Path, contents: &[u8], secret: bool) -> Result<(), Fatal> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -201,7 +207,16 @@ pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Fatal
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if secret {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = secret;
+        let mut file = options.open(&temp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         fs::rename(&temp, path)

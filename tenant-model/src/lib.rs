@@ -54,6 +54,7 @@ mod locate;
 mod monitoring;
 mod parse;
 mod platform;
+pub mod promql;
 mod quotas;
 mod rules;
 mod schema;
@@ -91,8 +92,8 @@ pub use crate::quotas::{
     QuotaOverrides, TierPresets,
 };
 pub use crate::rules::{
-    PrefixOverlap, SetProblem, check_against_platform, check_roles, check_tenant_set,
-    key_prefix_overlaps, shared_values,
+    PrefixOverlap, SetProblem, check_against_platform, check_queries, check_roles,
+    check_tenant_set, key_prefix_overlaps, shared_values,
 };
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};

@@ -212,6 +212,22 @@ fn parse_bool(v: &str) -> Result<bool, &'static str> {
     }
 }
 
+impl Default for PlatformConfig {
+    /// The built-in platform, used when no platform document is given: the
+    /// default switches, tier presets and monitoring settings, and no
+    /// regions (a platform document lists its own; without one, tenants'
+    /// regions are not checked).
+    fn default() -> Self {
+        PlatformConfig {
+            schema_version: crate::version::CURRENT_SCHEMA_VERSION,
+            switches: Switches::default(),
+            regions: Vec::new(),
+            tiers: TierPresets::default(),
+            monitoring: PlatformMonitoring::default(),
+        }
+    }
+}
+
 impl PlatformConfig {
     /// The jurisdiction of `region`, when the platform knows the region.
     pub fn jurisdiction_of(&self, region: &Name) -> Option<&Name> {

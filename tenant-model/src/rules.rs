@@ -972,6 +972,56 @@ fn set_problem(tenants: &[&Tenant], f: Found) -> Option<SetProblem> {
     })
 }
 
+/// Every PromQL query of a tenant (alert and recording rules, SLI queries
+/// with `$window` filled in, dashboard panels), locked to the tenant as the
+/// renderers lock it ([`crate::promql::lock`]): a query that is not PromQL,
+/// uses grammar Prometheus 2.42 does not read, or matches `tenant_label`
+/// with anything but the tenant's own slug is a problem at its pointer.
+pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
+    let slug = t.slug.as_str();
+    let mut problems = Vec::new();
+    let mut check = |pointer: String, result: Result<String, crate::promql::LockError>| {
+        if let Err(e) = result {
+            problems.push(Problem::new(pointer, e.message()));
+        }
+    };
+    let m = &t.monitoring;
+    for (i, r) in m.alert_rules.iter().enumerate() {
+        check(
+            format!("/monitoring/alert_rules/{i}/expr"),
+            crate::promql::lock(&r.expr, tenant_label, slug),
+        );
+    }
+    for (i, r) in m.recording_rules.iter().enumerate() {
+        check(
+            format!("/monitoring/recording_rules/{i}/expr"),
+            crate::promql::lock(&r.expr, tenant_label, slug),
+        );
+    }
+    for (i, s) in m.slos.iter().enumerate() {
+        for (field, query) in [
+            ("error_query", &s.sli.error_query),
+            ("total_query", &s.sli.total_query),
+        ] {
+            check(
+                format!("/monitoring/slos/{i}/sli/{field}"),
+                crate::promql::lock_sli(query, "5m", tenant_label, slug),
+            );
+        }
+    }
+    for (i, d) in m.dashboards.iter().enumerate() {
+        for (j, p) in d.panels.iter().enumerate() {
+            for (k, q) in p.queries.iter().enumerate() {
+                check(
+                    format!("/monitoring/dashboards/{i}/panels/{j}/queries/{k}/expr"),
+                    crate::promql::lock(&q.expr, tenant_label, slug),
+                );
+            }
+        }
+    }
+    problems
+}
+
 /// Checks a tenant against the platform: its regions exist and its isolation
 /// is at least the platform's minimum.
 pub fn check_against_platform(t: &Tenant, platform: &PlatformConfig) -> Vec<Problem> {

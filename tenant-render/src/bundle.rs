@@ -1,0 +1,206 @@
+//! The output of a render: an ordered map from relative paths to file
+//! contents, each marked secret or not, deterministic byte for byte.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+/// One rendered file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct File {
+    contents: String,
+    secret: bool,
+}
+
+impl File {
+    /// The file's text.
+    pub fn contents(&self) -> &str {
+        &self.contents
+    }
+
+    /// Whether the file holds a resolved secret (a webhook URL, a password
+    /// verifier): the caller writes it with restricted permissions and never
+    /// prints it.
+    pub fn is_secret(&self) -> bool {
+        self.secret
+    }
+
+    /// The SHA-256 of the contents, hex-encoded.
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.contents.as_bytes()))
+    }
+}
+
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("File");
+        if self.secret {
+            s.field("contents", &"<redacted>");
+        } else {
+            s.field("contents", &self.contents);
+        }
+        s.field("secret", &self.secret).finish()
+    }
+}
+
+/// Every rendered file by its relative path (`/`-separated, no `..`, no
+/// leading `/`), in path order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bundle {
+    files: BTreeMap<String, File>,
+}
+
+/// A renderer tried to write the same path twice, or a path that is not a
+/// plain relative path: a bug in tenant-kit, reported rather than hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathError {
+    /// The path.
+    pub path: String,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "internal error: the bundle path {:?} was written twice or is not a relative path",
+            self.path
+        )
+    }
+}
+
+impl std::error::Error for PathError {}
+
+impl Bundle {
+    /// An empty bundle.
+    pub fn new() -> Self {
+        Bundle::default()
+    }
+
+    /// Adds a file that holds no secret.
+    pub fn insert(&mut self, path: impl Into<String>, contents: String) -> Result<(), PathError> {
+        self.add(path.into(), contents, false)
+    }
+
+    /// Adds a file that holds a resolved secret.
+    pub fn insert_secret(
+        &mut self,
+        path: impl Into<String>,
+        contents: String,
+    ) -> Result<(), PathError> {
+        self.add(path.into(), contents, true)
+    }
+
+    fn add(&mut self, path: String, contents: String, secret: bool) -> Result<(), PathError> {
+        let plain = !path.is_empty()
+            && !path.starts_with('/')
+            && !path.ends_with('/')
+            && path
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
+        if !plain || self.files.contains_key(&path) {
+            return Err(PathError { path });
+        }
+        self.files.insert(path, File { contents, secret });
+        Ok(())
+    }
+
+    /// The file at `path`.
+    pub fn get(&self, path: &str) -> Option<&File> {
+        self.files.get(path)
+    }
+
+    /// Every file, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &File)> {
+        self.files.iter().map(|(p, f)| (p.as_str(), f))
+    }
+
+    /// The files whose path starts with `prefix`, in path order.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a File)> {
+        self.iter().filter(move |(p, _)| p.starts_with(prefix))
+    }
+
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file was rendered.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// `MANIFEST.json`: every file with its sha256 and whether it is secret,
+    /// in path order (the manifest does not list itself).
+    pub fn manifest(&self) -> String {
+        let files: Vec<serde_json::Value> = self
+            .files
+            .iter()
+            .filter(|(p, _)| p.as_str() != MANIFEST)
+            .map(|(path, file)| {
+                serde_json::json!({
+                    "path": path,
+                    "sha256": file.sha256(),
+                    "secret": file.secret,
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
+            .unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// The manifest's path in the bundle.
+pub const MANIFEST: &str = "MANIFEST.json";
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+
+    #[test]
+    fn paths_are_plain_relative_and_written_once() {
+        let mut b = Bundle::new();
+        b.insert("prometheus/rules/a.rules.yml", String::new())
+            .unwrap();
+        for bad in [
+            "prometheus/rules/a.rules.yml",
+            "/etc/passwd",
+            "a/../b",
+            "a//b",
+            "a/./b",
+            "a/",
+            "",
+            "a b",
+            "a\nb",
+            "ä",
+        ] {
+            assert!(b.insert(bad, String::new()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secret_files_are_redacted_in_debug_and_hashed_in_the_manifest() {
+        let mut b = Bundle::new();
+        b.insert_secret("s.url", "https://hooks.slack.com/services/T/B/x".to_owned())
+            .unwrap();
+        b.insert("a.yml", "a: 1\n".to_owned()).unwrap();
+        let debug = format!("{b:?}");
+        assert!(!debug.contains("hooks.slack.com"), "{debug}");
+        let manifest: serde_json::Value = serde_json::from_str(&b.manifest()).unwrap();
+        assert_eq!(manifest["files"][0]["path"], "a.yml");
+        assert_eq!(manifest["files"][1]["secret"], true);
+        assert!(!b.manifest().contains("hooks.slack.com"));
+        // The digest as `sha256sum` prints it for the same bytes.
+        assert_eq!(
+            manifest["files"][0]["sha256"],
+            "37b128c59f1f5097f73f82691cb519f1f568667faab5ced1b4ab979d36837eae"
+        );
+    }
+}

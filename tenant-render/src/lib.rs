@@ -1,0 +1,326 @@
+//! Pure, deterministic renderers: tenant documents in, the files a
+//! monitoring and data stack loads out.
+//!
+//! [`render`] takes validated tenants, the platform document and
+//! [`Options`], and returns a [`Bundle`]: an ordered map from relative paths
+//! (the layout below) to file contents, each marked secret or not. The same
+//! input gives byte-identical output. The crate does no I/O: the caller
+//! writes the bundle, and resolves secret references through a
+//! [`SecretResolver`] it passes in.
+//!
+//! ```text
+//! prometheus/rules/<slug>.rules.yml          alerting + recording rules, tenant-locked
+//! prometheus/rules/<slug>.slo.rules.yml      SLO recordings and burn-rate alerts
+//! prometheus/tests/<slug>.slo.test.yml       promtool unit tests for the SLO alerts
+//! alertmanager/alertmanager.yml              one routing tree for all tenants
+//! alertmanager/templates/<slug>.tmpl         localized Slack templates
+//! alertmanager/secrets/<slug>-<receiver>.url webhook URL files (secret)
+//! grafana/dashboards/<slug>/*.json           dashboards
+//! grafana/provisioning/dashboards/tenants.yml
+//! grafana/provisioning/datasources/tenants.yml
+//! mimir/runtime.yml                          per-tenant limits (overrides)
+//! mimir/rules/<slug>.yml                     rule namespace for mimirtool
+//! mimir/alertmanager/<slug>.yml              per-tenant Alertmanager config
+//! kubernetes/<slug>/*.yml                    Namespace, quotas, policies, PrometheusRule, ...
+//! postgres/<slug>.sql                        isolation DDL (idempotent)
+//! redis/users.acl                            ACL users (secret)
+//! MANIFEST.json                              every file, its sha256, secret or not
+//! ```
+//!
+//! Tenant-controlled text reaches a file only through the escaping module
+//! of its target language ([`escape`]).
+//!
+//! ```
+//! use tenant_model::{Format, PlatformConfig, Tenant, parse};
+//! use tenant_render::{FakeSecrets, Options, render};
+//!
+//! let tenant: Tenant = parse(include_str!("../../examples/tenants/acme-music.yaml"), Format::Yaml)?;
+//! let platform = PlatformConfig::default();
+//! let bundle = render(&[tenant], &platform, &Options::new(&FakeSecrets)).map_err(|p| p.to_string())?;
+//! assert!(bundle.get("MANIFEST.json").is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::fmt;
+
+use tenant_model::{PlatformConfig, Problem, QuotaLimits, Switches, Tenant};
+
+mod bundle;
+pub mod escape;
+pub mod names;
+mod secrets;
+
+mod alertmanager;
+mod grafana;
+mod kubernetes;
+mod mimir;
+mod postgres;
+mod prometheus;
+mod redis;
+
+pub use crate::bundle::{Bundle, File, MANIFEST, PathError};
+pub use crate::secrets::{FakeSecrets, InlineOnly, SecretResolver, unresolved};
+
+/// The systems a render can produce files for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Target {
+    /// `prometheus/`: rule files and their promtool tests.
+    Prometheus,
+    /// `alertmanager/`: the routing tree, templates and webhook URL files.
+    Alertmanager,
+    /// `grafana/`: dashboards and provisioning.
+    Grafana,
+    /// `mimir/`: per-tenant limits, rule namespaces and Alertmanager configs.
+    Mimir,
+    /// `kubernetes/`: per-tenant manifests.
+    Kubernetes,
+    /// `postgres/`: isolation DDL.
+    Postgres,
+    /// `redis/`: ACL users.
+    Redis,
+}
+
+impl Target {
+    /// Every target, in the order files are rendered.
+    pub const ALL: [Target; 7] = [
+        Target::Prometheus,
+        Target::Alertmanager,
+        Target::Grafana,
+        Target::Mimir,
+        Target::Kubernetes,
+        Target::Postgres,
+        Target::Redis,
+    ];
+
+    /// The target's name, which is also its top-level folder.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Prometheus => "prometheus",
+            Target::Alertmanager => "alertmanager",
+            Target::Grafana => "grafana",
+            Target::Mimir => "mimir",
+            Target::Kubernetes => "kubernetes",
+            Target::Postgres => "postgres",
+            Target::Redis => "redis",
+        }
+    }
+
+    /// The target named `name` (as [`Target::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What to render and how secrets are resolved.
+#[non_exhaustive]
+pub struct Options<'a> {
+    /// Resolves `env` and `file` secret references (and inline secrets).
+    pub secrets: &'a dyn SecretResolver,
+    /// The targets to render; all by default.
+    pub targets: Vec<Target>,
+}
+
+impl<'a> Options<'a> {
+    /// Every target, secrets resolved by `secrets`.
+    pub fn new(secrets: &'a dyn SecretResolver) -> Self {
+        Options {
+            secrets,
+            targets: Target::ALL.to_vec(),
+        }
+    }
+
+    /// Only these targets.
+    pub fn with_targets(mut self, targets: impl IntoIterator<Item = Target>) -> Self {
+        let mut targets: Vec<Target> = targets.into_iter().collect();
+        targets.sort();
+        targets.dedup();
+        self.targets = targets;
+        self
+    }
+
+    fn wants(&self, target: Target) -> bool {
+        self.targets.contains(&target)
+    }
+}
+
+impl fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("targets", &self.targets)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One reason a render was refused: a problem in a tenant's document (at its
+/// JSON pointer) or in the platform document (`tenant` is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderProblem {
+    /// The slug of the tenant whose document has the problem; `None` for the
+    /// platform document or the set as a whole.
+    pub tenant: Option<String>,
+    /// What is wrong, and where in that document.
+    pub problem: Problem,
+}
+
+/// Every reason a render was refused; nothing is rendered then.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Problems {
+    list: Vec<RenderProblem>,
+}
+
+impl Problems {
+    /// Each problem, in the order found (tenants in the order given).
+    pub fn iter(&self) -> impl Iterator<Item = &RenderProblem> {
+        self.list.iter()
+    }
+
+    /// How many problems.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub(crate) fn tenant(&mut self, tenant: &Tenant, problem: Problem) {
+        self.list.push(RenderProblem {
+            tenant: Some(tenant.slug.as_str().to_owned()),
+            problem,
+        });
+    }
+
+    pub(crate) fn platform(&mut self, problem: Problem) {
+        self.list.push(RenderProblem {
+            tenant: None,
+            problem,
+        });
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.list.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            let pointer = match p.problem.pointer() {
+                "" => "/",
+                pointer => pointer,
+            };
+            match &p.tenant {
+                Some(slug) => write!(f, "tenant {slug}: {pointer}: {}", p.problem.message())?,
+                None => write!(f, "platform: {pointer}: {}", p.problem.message())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// What every renderer sees: the tenants, the platform and its switches,
+/// the secret resolver.
+#[allow(dead_code, reason = "each renderer's issue uses its part")]
+pub(crate) struct Context<'a> {
+    pub(crate) tenants: &'a [Tenant],
+    pub(crate) platform: &'a PlatformConfig,
+    pub(crate) switches: &'a Switches,
+    pub(crate) secrets: &'a dyn SecretResolver,
+}
+
+#[allow(dead_code, reason = "each renderer's issue uses its part")]
+impl Context<'_> {
+    /// A tenant's effective quotas: its tier's preset with its overrides.
+    pub(crate) fn limits(&self, tenant: &Tenant) -> QuotaLimits {
+        self.platform
+            .tiers
+            .get(tenant.tier)
+            .with_overrides(&tenant.quotas)
+    }
+
+    /// The label that carries the tenant's slug.
+    pub(crate) fn tenant_label(&self) -> &str {
+        self.platform.monitoring.tenant_label.as_str()
+    }
+}
+
+/// Renders every file of the chosen targets for `tenants`.
+///
+/// The tenants must be valid documents (as [`tenant_model::parse`] returns
+/// them), each slug once. The platform's switches decide what is rendered
+/// (`monitoring_enabled`, `slack_webhooks_enabled`, `prometheus_metrics`,
+/// `grafana_dashboards`); apply the environment to them first with
+/// [`tenant_model::Switches`]' `with_environment`. Problems that only
+/// rendering finds (a query that cannot be locked to its tenant, more rules
+/// than the tenant's limits allow, a secret that cannot be resolved) refuse
+/// the whole render: a bundle is complete or not returned.
+pub fn render(
+    tenants: &[Tenant],
+    platform: &PlatformConfig,
+    options: &Options<'_>,
+) -> Result<Bundle, Problems> {
+    let cx = Context {
+        tenants,
+        platform,
+        switches: &platform.switches,
+        secrets: options.secrets,
+    };
+    let mut problems = Problems::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for tenant in tenants {
+        if !seen.insert(tenant.slug.as_str()) {
+            problems.tenant(
+                tenant,
+                Problem::new("/slug", "is given twice; each tenant is rendered once"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut bundle = Bundle::new();
+    type Renderer = fn(&Context<'_>, &mut Bundle, &mut Problems);
+    let renderers: [(Target, Renderer); 7] = [
+        (Target::Prometheus, prometheus::render),
+        (Target::Alertmanager, alertmanager::render),
+        (Target::Grafana, grafana::render),
+        (Target::Mimir, mimir::render),
+        (Target::Kubernetes, kubernetes::render),
+        (Target::Postgres, postgres::render),
+        (Target::Redis, redis::render),
+    ];
+    for (target, renderer) in renderers {
+        if options.wants(target) {
+            renderer(&cx, &mut bundle, &mut problems);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let manifest = bundle.manifest();
+    if let Err(error) = bundle.insert(MANIFEST, manifest) {
+        problems.platform(Problem::new("", error.to_string()));
+        return Err(problems);
+    }
+    Ok(bundle)
+}
+
+/// Records a renderer's internal error (a path written twice, a value YAML
+/// cannot hold) as a problem of the platform: it is a bug, reported rather
+/// than hidden.
+#[allow(dead_code, reason = "each renderer's issue uses it")]
+pub(crate) fn internal(problems: &mut Problems, error: impl fmt::Display) {
+    problems.platform(Problem::new("", error.to_string()));
+}
