@@ -14,7 +14,7 @@ use tenant_model::{Format, PlatformConfig, Secret, Tenant, parse, to_text};
 
 /// Text that breaks naive YAML, PromQL, Go templates, Slack mrkdwn, SQL,
 /// HTML and terminals.
-pub const HOSTILE: &[&str] = &[
+pub(crate) const HOSTILE: &[&str] = &[
     "quote \" and 'single' and `back`",
     "back\\slash \\n not a newline \\",
     "two\nlines\r\nand a tab\t",
@@ -34,7 +34,7 @@ pub const HOSTILE: &[&str] = &[
 ];
 
 /// A 1 000-character string of hostile text.
-pub fn long_text() -> String {
+pub(crate) fn long_text() -> String {
     let mut s = String::new();
     while s.chars().count() < 1000 {
         for h in HOSTILE {
@@ -45,18 +45,18 @@ pub fn long_text() -> String {
 }
 
 /// The project root (the workspace).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// The example platform document.
-pub fn platform() -> PlatformConfig {
+pub(crate) fn platform() -> PlatformConfig {
     let text = std::fs::read_to_string(root().join("examples/platform.yaml")).unwrap();
     parse(&text, Format::Yaml).unwrap()
 }
 
 /// The example tenants, in slug order.
-pub fn examples() -> Vec<Tenant> {
+pub(crate) fn examples() -> Vec<Tenant> {
     let mut out: Vec<Tenant> = std::fs::read_dir(root().join("examples/tenants"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -72,7 +72,7 @@ pub fn examples() -> Vec<Tenant> {
 /// through [`HOSTILE`], and 1 000-character strings where the model allows
 /// them). Ids and slugs are changed so the corpus and the examples can be
 /// rendered together.
-pub fn hostile() -> Vec<Tenant> {
+pub(crate) fn hostile() -> Vec<Tenant> {
     let mut next = 0usize;
     let mut text = |limit: usize| {
         let s = if next % 5 == 4 && limit >= 1000 {

@@ -8,5 +8,9 @@
     reason = "test code"
 )]
 
+mod alertmanager;
 mod bundle;
 mod corpus;
+mod grafana;
+mod isolation;
+mod prometheus;

@@ -1,4 +1,4 @@
-//! The `kubernetes` target (not rendered yet: its issue adds it).
+//! Kubernetes: the Prometheus Operator `PrometheusRule` of each tenant (not rendered yet: its issue adds it).
 
 use crate::{Bundle, Context, Problems};
 

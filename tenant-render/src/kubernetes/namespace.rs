@@ -1,4 +1,4 @@
-//! The `mimir` target (not rendered yet: its issue adds it).
+//! Kubernetes: Namespace, ResourceQuota, LimitRange, NetworkPolicy, HorizontalPodAutoscaler (not rendered yet: its issue adds it).
 
 use crate::{Bundle, Context, Problems};
 

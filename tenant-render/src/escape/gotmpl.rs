@@ -1,0 +1,1 @@
+//! Go text/template (Alertmanager templates) (not written yet: its issue adds it).

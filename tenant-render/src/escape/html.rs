@@ -1,0 +1,1 @@
+//! HTML and Markdown shown by Grafana (not written yet: its issue adds it).

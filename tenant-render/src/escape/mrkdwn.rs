@@ -1,0 +1,1 @@
+//! Slack mrkdwn (not written yet: its issue adds it).

@@ -1,0 +1,1 @@
+//! Redis ACL rules and patterns (not written yet: its issue adds it).

@@ -1,0 +1,1 @@
+//! PostgreSQL identifiers and literals (not written yet: its issue adds it).

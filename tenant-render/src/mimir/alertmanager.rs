@@ -1,0 +1,5 @@
+//! Mimir: `alertmanager/<slug>.yml`, one Alertmanager config per tenant (not rendered yet: its issue adds it).
+
+use crate::{Bundle, Context, Problems};
+
+pub(crate) fn render(_cx: &Context<'_>, _bundle: &mut Bundle, _problems: &mut Problems) {}

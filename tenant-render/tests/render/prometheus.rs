@@ -1,0 +1,1 @@
+//! The prometheus renderers over the examples and the hostile corpus (filled in by its issue).
