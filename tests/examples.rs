@@ -195,7 +195,14 @@ fn invalid_examples_fail() {
                     assert_eq!(got, want, "{relative}");
                 }
                 Ok(tenant) => {
-                    // Valid as a document; its Fluent overrides are not.
+                    // Valid as a document; its queries cannot be locked to
+                    // the tenant, or its Fluent overrides are not valid.
+                    let queries =
+                        model::place(model::check_queries(&tenant, "tenant"), &text, format);
+                    for problem in &queries {
+                        let line = format!("{relative}:{problem}");
+                        assert!(lines.lines().any(|l| l == line), "{relative}: {line}");
+                    }
                     let override_problems: usize = tenant
                         .slack
                         .templates
@@ -205,7 +212,11 @@ fn invalid_examples_fail() {
                             tenant_kit::i18n::check_overrides(locale.langid(), source).len()
                         })
                         .sum();
-                    assert_eq!(override_problems, lines.lines().count(), "{relative}");
+                    assert_eq!(
+                        override_problems + queries.len(),
+                        lines.lines().count(),
+                        "{relative}"
+                    );
                 }
             }
             let fails_schema = !schema_errors(&tenant_schema, &path).is_empty();
