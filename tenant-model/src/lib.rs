@@ -92,8 +92,8 @@ pub use crate::quotas::{
     QuotaOverrides, TierPresets,
 };
 pub use crate::rules::{
-    PrefixOverlap, SetProblem, check_against_platform, check_queries, check_roles,
-    check_tenant_set, key_prefix_overlaps, shared_values,
+    MAX_QUERY_BYTES, MAX_QUERY_OPERATORS, PrefixOverlap, SetProblem, check_against_platform,
+    check_queries, check_roles, check_tenant_set, key_prefix_overlaps, shared_values,
 };
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};

@@ -972,30 +972,62 @@ fn set_problem(tenants: &[&Tenant], f: Found) -> Option<SetProblem> {
     })
 }
 
+/// The bytes of PromQL one document's queries may hold in all.
+pub const MAX_QUERY_BYTES: usize = 1 << 20;
+
+/// The operators one document's queries may hold in all.
+pub const MAX_QUERY_OPERATORS: usize = 20_000;
+
 /// Every PromQL query of a tenant (alert and recording rules, SLI queries
 /// with `$window` filled in, dashboard panels), locked to the tenant as the
 /// renderers lock it ([`crate::promql::lock`]): a query that is not PromQL,
 /// uses grammar Prometheus 2.42 does not read, or matches `tenant_label`
 /// with anything but the tenant's own slug is a problem at its pointer.
+///
+/// The work is bounded: each query may hold at most 200 operators (the
+/// parser's cost grows with their square), and a document's queries at most
+/// [`MAX_QUERY_BYTES`] and [`MAX_QUERY_OPERATORS`] in all; past either, one
+/// problem says so and the rest is not parsed.
 pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
     let slug = t.slug.as_str();
     let mut problems = Vec::new();
-    let mut check = |pointer: String, result: Result<String, crate::promql::LockError>| {
-        if let Err(e) = result {
-            problems.push(Problem::new(pointer, e.message()));
-        }
-    };
+    let mut bytes = 0usize;
+    let mut operators = 0usize;
+    let mut over = false;
+    let mut check =
+        |pointer: String,
+         query: &str,
+         lock: &dyn Fn(&str) -> Result<String, crate::promql::LockError>| {
+            if over {
+                return;
+            }
+            bytes += query.len();
+            operators += crate::promql::count_operators(query);
+            if bytes > MAX_QUERY_BYTES || operators > MAX_QUERY_OPERATORS {
+                over = true;
+                problems.push(Problem::new(
+                "/monitoring",
+                format!(
+                    "the queries hold more than {MAX_QUERY_BYTES} bytes or {MAX_QUERY_OPERATORS} operators in all; the rest were not checked (from {pointer} on)"
+                ),
+            ));
+                return;
+            }
+            if let Err(e) = lock(query) {
+                problems.push(Problem::new(pointer, e.message()));
+            }
+        };
+    let plain = |q: &str| crate::promql::lock(q, tenant_label, slug);
+    let sli = |q: &str| crate::promql::lock_sli(q, "5m", tenant_label, slug);
     let m = &t.monitoring;
     for (i, r) in m.alert_rules.iter().enumerate() {
-        check(
-            format!("/monitoring/alert_rules/{i}/expr"),
-            crate::promql::lock(&r.expr, tenant_label, slug),
-        );
+        check(format!("/monitoring/alert_rules/{i}/expr"), &r.expr, &plain);
     }
     for (i, r) in m.recording_rules.iter().enumerate() {
         check(
             format!("/monitoring/recording_rules/{i}/expr"),
-            crate::promql::lock(&r.expr, tenant_label, slug),
+            &r.expr,
+            &plain,
         );
     }
     for (i, s) in m.slos.iter().enumerate() {
@@ -1003,10 +1035,7 @@ pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
             ("error_query", &s.sli.error_query),
             ("total_query", &s.sli.total_query),
         ] {
-            check(
-                format!("/monitoring/slos/{i}/sli/{field}"),
-                crate::promql::lock_sli(query, "5m", tenant_label, slug),
-            );
+            check(format!("/monitoring/slos/{i}/sli/{field}"), query, &sli);
         }
     }
     for (i, d) in m.dashboards.iter().enumerate() {
@@ -1014,7 +1043,8 @@ pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
             for (k, q) in p.queries.iter().enumerate() {
                 check(
                     format!("/monitoring/dashboards/{i}/panels/{j}/queries/{k}/expr"),
-                    crate::promql::lock(&q.expr, tenant_label, slug),
+                    &q.expr,
+                    &plain,
                 );
             }
         }
@@ -1137,6 +1167,34 @@ isolation:
                 )
             })
             .collect()
+    }
+
+    /// A document full of the costliest queries the per-query bound allows
+    /// is checked up to the document's budget, then reported once.
+    #[test]
+    fn query_checks_stop_at_the_documents_budget() {
+        let mut t = base();
+        let rule: crate::monitoring::AlertRule = serde_json::from_value(serde_json::json!({
+            "alert": "Costly",
+            "expr": "x+".repeat(190) + "x",
+            "severity": "info",
+            "summary": "s",
+        }))
+        .unwrap();
+        t.monitoring.alert_rules = vec![rule; 500];
+        let problems = check_queries(&t, "tenant");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer(), "/monitoring");
+        assert!(
+            problems[0]
+                .message()
+                .contains("/monitoring/alert_rules/105/expr"),
+            "{}",
+            problems[0].message()
+        );
+        // Under the budget every query is checked.
+        t.monitoring.alert_rules.truncate(100);
+        assert!(check_queries(&t, "tenant").is_empty());
     }
 
     #[test]
