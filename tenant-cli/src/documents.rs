@@ -155,14 +155,18 @@ fn has_duplicates(keys: &[String]) -> bool {
 
 /// One file, read and parsed: what [`read_one`] found.
 enum Read {
-    Tenant(Source, Box<Tenant>, Vec<Problem>),
+    /// A tenant, its override problems, and its query problems with the
+    /// built-in tenant label.
+    Tenant(Source, Box<Tenant>, Vec<Problem>, Vec<Problem>),
     Platform(Source, Box<PlatformConfig>),
     Rules(Source, ComplianceRules),
     Problems(Vec<Diagnostic>),
 }
 
 /// Reads, parses and checks one document on its own: everything that does
-/// not need the other documents (for a tenant, its Fluent overrides too).
+/// not need the other documents (for a tenant, its Fluent overrides too, and
+/// its queries locked with the built-in tenant label, which nearly every
+/// platform keeps: they are checked again only for a platform that changes it).
 fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
     let text = read(path)?;
     let kind = match detect(&text, format) {
@@ -178,7 +182,8 @@ fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
         DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
             Ok(tenant) => {
                 let overrides = override_problems(&tenant);
-                return Ok(Read::Tenant(source, Box::new(tenant), overrides));
+                let queries = tenant_model::check_queries(&tenant, default_label().as_str());
+                return Ok(Read::Tenant(source, Box::new(tenant), overrides, queries));
             }
             Err(p) => p,
         },
@@ -286,13 +291,15 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let mut diagnostics = Vec::new();
     let mut tenants: Vec<(Source, Tenant)> = Vec::new();
     let mut overrides: Vec<Vec<Problem>> = Vec::new();
+    let mut queries: Vec<Vec<Problem>> = Vec::new();
     let mut platforms: Vec<(Source, PlatformConfig)> = Vec::new();
     let mut rules = Vec::new();
     for read in read_all(&files)? {
         match read {
-            Read::Tenant(source, tenant, found) => {
+            Read::Tenant(source, tenant, found, locked) => {
                 tenants.push((source, *tenant));
                 overrides.push(found);
+                queries.push(locked);
             }
             Read::Platform(source, platform) => platforms.push((source, *platform)),
             Read::Rules(source, r) => rules.push((source, r)),
@@ -358,13 +365,18 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         }
     }
     // Every query locked to its tenant as the renderers will lock it, with
-    // the platform's tenant label (or the built-in one).
-    let default_label = tenant_model::PlatformMonitoring::default().tenant_label;
+    // the platform's tenant label (checked while reading with the built-in
+    // one; again here only if the platform chose another).
+    let default = default_label();
     let label = platform
         .as_ref()
-        .map_or(&default_label, |(_, p)| &p.monitoring.tenant_label);
-    for (i, (_, tenant)) in tenants.iter().enumerate() {
-        let found = tenant_model::check_queries(tenant, label.as_str());
+        .map_or(&default, |(_, p)| &p.monitoring.tenant_label);
+    for (i, ((_, tenant), locked)) in tenants.iter().zip(queries).enumerate() {
+        let found = if *label == default {
+            locked
+        } else {
+            tenant_model::check_queries(tenant, label.as_str())
+        };
         if !found.is_empty() {
             per_tenant.entry(i).or_default().extend(found);
         }
@@ -386,6 +398,11 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
         rules,
         diagnostics,
     })
+}
+
+/// The tenant label of the built-in platform.
+fn default_label() -> tenant_model::LabelName {
+    tenant_model::PlatformMonitoring::default().tenant_label
 }
 
 /// Problems in a tenant's Slack template overrides, placed at the template's

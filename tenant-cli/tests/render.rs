@@ -251,3 +251,42 @@ fn only_the_chosen_targets_are_written() {
         );
     }
 }
+
+/// The lock uses the platform's tenant label: with `customer`, matchers on
+/// `tenant` are ordinary, and matchers on `customer` are the ones refused.
+#[test]
+fn queries_are_locked_with_the_platforms_tenant_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = std::fs::read_to_string(workspace().join("examples/platform.yaml"))
+        .unwrap()
+        .replace("tenant_label: tenant", "tenant_label: customer");
+    assert!(platform.contains("tenant_label: customer"));
+    std::fs::write(dir.path().join("platform.yaml"), platform).unwrap();
+    let tenant =
+        std::fs::read_to_string(workspace().join("examples/invalid/unlockable-queries.yaml"))
+            .unwrap()
+            .replace("up{tenant=~\".+\"}", "up{customer=~\".+\"}");
+    std::fs::write(dir.path().join("tenant.yaml"), tenant).unwrap();
+    let run = tenantctl(
+        &["validate", dir.path().to_str().unwrap(), "--format", "json"],
+        false,
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let out = text(&run.stdout);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let pointers: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/monitoring/alert_rules/1/expr",
+            "/monitoring/alert_rules/2/expr"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("the tenant label `customer`"), "{out}");
+}
