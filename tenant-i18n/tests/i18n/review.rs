@@ -277,3 +277,49 @@ fn french_first_of_the_month_and_april() {
         .unwrap();
     assert_eq!(new_year, "Généré le jeudi 1er janvier 2026 à 00:30 UTC+1");
 }
+
+mod properties {
+    use chrono::{DateTime, Datelike as _, Timelike as _, Utc};
+    use proptest::prelude::*;
+    use tenant_i18n::{DateLength, DateTimeStyle, TimeLength, Tz};
+
+    use crate::support::localizer;
+
+    const ZONES: [Tz; 4] = [
+        Tz::UTC,
+        Tz::Europe__Paris,
+        Tz::America__New_York,
+        Tz::Asia__Kolkata,
+    ];
+    const LENGTHS: [DateLength; 3] = [DateLength::Full, DateLength::Long, DateLength::Medium];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any instant from 1970 to 2100, in any zone: a French date that
+        /// names the month has `1er` exactly on the first, and a Spanish long
+        /// date with a time never says `a las 1:`.
+        #[test]
+        fn first_of_the_month_and_one_o_clock(
+            seconds in 0i64..4_102_444_800,
+            zone in 0usize..4,
+            length in 0usize..3,
+        ) {
+            let instant = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap();
+            let zone = ZONES[zone];
+            let local = instant.with_timezone(&zone);
+            let style = DateTimeStyle {
+                date: Some(LENGTHS[length]),
+                time: Some(TimeLength::Short),
+                time_zone_name: false,
+            };
+            let french = localizer("fr", zone).format_datetime(instant, style);
+            let first = local.day() == 1;
+            prop_assert_eq!(french.contains("1er "), first, "{}", french);
+            let long = DateTimeStyle { date: Some(DateLength::Long), ..style };
+            let spanish = localizer("es", zone).format_datetime(instant, long);
+            prop_assert!(!spanish.contains(" a las 1:"), "{}", spanish);
+            prop_assert_eq!(spanish.contains(" a la 1:"), local.hour() == 1, "{}", spanish);
+        }
+    }
+}
