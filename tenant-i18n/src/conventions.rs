@@ -9,21 +9,43 @@
 //! generated data to compile; on our 2-core machines that is minutes of build
 //! time for five languages. chrono's `unstable-locales` feature adds a single
 //! crate of constants (glibc's locale data) to a dependency we already have.
-//! So the names come from chrono, and the patterns, which are few, are written
-//! here by hand after CLDR 48; every pattern has a test whose expected string
-//! was checked against ICU 78 (`Intl.DateTimeFormat`). The one place where
-//! glibc and CLDR differ for our languages is the Spanish abbreviation of
-//! September in medium dates (`sep`, CLDR writes `sept`).
+//! So the full month and weekday names come from chrono, and the patterns,
+//! which are few, are written here by hand after CLDR 48; every pattern has a
+//! test whose expected string was checked against ICU 78.2 / CLDR 48
+//! (`Intl.DateTimeFormat` of Node 20), and `.ci/conformance/i18n-icu.sh`
+//! compares a table of dates and numbers with Node's `Intl` directly.
 //!
-//! Numbers are formatted here too, from a five-row table after CLDR: decimal
-//! separator, group separator, the minimum number of digits before grouping
-//! starts (Spanish writes `1234` but `12.345`) and the percent pattern.
+//! The abbreviated month names of medium dates are **not** taken from glibc:
+//! they differ from CLDR for French (`avril`, CLDR `avr.`) and Spanish
+//! (`sep`, CLDR `sept`), so [`month_abbreviation`] holds CLDR 48's
+//! abbreviated (format) month names for every language.
+//!
+//! # Where we deliberately differ from CLDR
+//!
+//! Two rules of grammar that CLDR's patterns cannot express:
+//!
+//! - **French `1er`.** French writes the first day of a month as an ordinal,
+//!   `1er janvier 2025` (Imprimerie nationale, Académie française); CLDR and
+//!   ICU print `1 janvier 2025`, which a French reader sees as a mistake. We
+//!   write `1er` in full, long and medium dates (short dates are numeric:
+//!   `01/01/2025`). Every other day is a cardinal number, as in CLDR.
+//! - **Spanish `a la 1:05`.** CLDR's long date-time joiner is ` a las `,
+//!   which is right for every hour but one o'clock: `a la 1:05`. We write
+//!   ` a la ` when the hour is 1 and ` a las ` otherwise. The catalogs do not
+//!   depend on it (the Spanish alert descriptions separate the date and the
+//!   time with a comma, as the native review asked), but
+//!   `Localizer::format_datetime` and tenant overrides do.
+//!
+//! Numbers are formatted here too, from a five-row table after CLDR 48:
+//! decimal separator, group separator, the minimum number of digits before
+//! grouping starts (`minimumGroupingDigits`: Spanish and Italian write `1234`
+//! but `12.345`) and the percent pattern.
 
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Offset as _, Utc};
+use chrono::{DateTime, Datelike as _, Offset as _, Timelike as _, Utc};
 use chrono_tz::Tz;
 use fluent_bundle::types::{FluentNumber, FluentNumberStyle, FluentType};
 use fluent_bundle::{FluentArgs, FluentValue};
@@ -136,12 +158,12 @@ impl Conventions {
         }
     }
 
-    /// CLDR's `minimumGroupingDigits`: Spanish does not group four-digit
-    /// numbers.
+    /// CLDR 48's `minimumGroupingDigits`: Spanish and Italian do not group
+    /// four-digit numbers (`1234`, but `12.345`).
     fn minimum_grouping_digits(&self) -> usize {
         match self.language {
-            Language::Es => 2,
-            Language::En | Language::Fr | Language::De | Language::It => 1,
+            Language::Es | Language::It => 2,
+            Language::En | Language::Fr | Language::De => 1,
         }
     }
 
@@ -262,10 +284,12 @@ impl Conventions {
     }
 
     /// What goes between the date and the time; CLDR's `dateTimeFormats`
-    /// depend on the length of the date.
-    fn date_time_glue(&self, length: DateLength) -> &'static str {
+    /// depend on the length of the date. `hour` is the local hour: Spanish
+    /// says `a la 1:05` but `a las 2:05` (see the module documentation).
+    fn date_time_glue(&self, length: DateLength, hour: u32) -> &'static str {
         use DateLength::{Full, Long, Short};
         match (self.language, length) {
+            (Language::Es, Long) if hour == 1 => " a la ",
             (Language::En, Full | Long) => " at ",
             (Language::Fr, Full | Long) => " à ",
             (Language::Fr, Short) => " ",
@@ -287,18 +311,14 @@ impl Conventions {
         let locale = self.chrono_locale();
         let mut out = String::new();
         if let Some(date) = style.date {
-            // Writing into a String cannot fail; chrono reports an error only
-            // for an invalid pattern, and ours are fixed and tested.
-            let _ = write!(
-                out,
-                "{}",
-                local.format_localized(self.date_pattern(date), locale)
-            );
+            self.write_date(&mut out, &local, date);
             if style.time.is_some() {
-                out.push_str(self.date_time_glue(date));
+                out.push_str(self.date_time_glue(date, local.hour()));
             }
         }
         if let Some(time) = style.time {
+            // Writing into a String cannot fail; chrono reports an error only
+            // for an invalid pattern, and ours are fixed and tested.
             let _ = write!(
                 out,
                 "{}",
@@ -313,6 +333,72 @@ impl Conventions {
         }
         out
     }
+
+    /// Writes the date part. chrono writes everything but two fields of the
+    /// pattern: `%b`, the abbreviated month, comes from CLDR
+    /// ([`month_abbreviation`]), and `%-d`, the day, is `1er` on the first of
+    /// the month in French dates that name the month.
+    fn write_date(&self, out: &mut String, local: &DateTime<Tz>, length: DateLength) {
+        let locale = self.chrono_locale();
+        let mut rest = self.date_pattern(length);
+        while !rest.is_empty() {
+            let next = [rest.find("%b"), rest.find("%-d")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(rest.len());
+            let (literal, tail) = rest.split_at(next);
+            if !literal.is_empty() {
+                let _ = write!(out, "{}", local.format_localized(literal, locale));
+            }
+            rest = if let Some(tail) = tail.strip_prefix("%b") {
+                out.push_str(month_abbreviation(self.language, local.month()));
+                tail
+            } else if let Some(tail) = tail.strip_prefix("%-d") {
+                let day = local.day();
+                let _ = write!(out, "{day}");
+                if day == 1 && self.language == Language::Fr && length != DateLength::Short {
+                    out.push_str("er");
+                }
+                tail
+            } else {
+                tail
+            };
+        }
+    }
+}
+
+/// CLDR 48's abbreviated month names (format context, as in medium dates) of
+/// `month` (1 to 12). glibc's, which chrono has, differ for French and
+/// Spanish.
+fn month_abbreviation(language: Language, month: u32) -> &'static str {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const FR: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    const DE: [&str; 12] = [
+        "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
+        "Dez.",
+    ];
+    const ES: [&str; 12] = [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+    ];
+    const IT: [&str; 12] = [
+        "gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+    ];
+    let names = match language {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::De => &DE,
+        Language::Es => &ES,
+        Language::It => &IT,
+    };
+    let index = usize::try_from(month).unwrap_or(0).wrapping_sub(1);
+    debug_assert!(index < 12, "month {month}");
+    names.get(index).copied().unwrap_or("")
 }
 
 /// The digits of `value * 10^shift` rounded to `max_fraction` decimals, as
@@ -550,7 +636,8 @@ mod tests {
         Conventions::for_language(&lang).format_number(&FluentNumber::new(value, options))
     }
 
-    /// Each expected string was checked against ICU 78 (`Intl.NumberFormat`).
+    /// Each expected string was checked against ICU 78.2 / CLDR 48
+    /// (`Intl.NumberFormat` of Node 20.20).
     #[test]
     fn numbers_follow_cldr() {
         let cases: [(LanguageIdentifier, [&str; 6]); 5] = [
@@ -591,16 +678,10 @@ mod tests {
                 langid("es"),
                 ["0,5", "1234,5", "1234", "12.345", "1.000.000", "-1234,568"],
             ),
+            // CLDR 48: minimumGroupingDigits = 2, as in Spanish.
             (
                 langid("it"),
-                [
-                    "0,5",
-                    "1.234,5",
-                    "1.234",
-                    "12.345",
-                    "1.000.000",
-                    "-1.234,568",
-                ],
+                ["0,5", "1234,5", "1234", "12.345", "1.000.000", "-1234,568"],
             ),
         ];
         let values = [0.5, 1234.5, 1234.0, 12345.0, 1_000_000.0, -1234.5678];
@@ -630,6 +711,186 @@ mod tests {
         for (lang, want) in expected {
             assert_eq!(number(lang, 0.125, options.clone()), want);
         }
+    }
+
+    /// Italian groups from five digits on, in percentages too:
+    /// `Intl.NumberFormat("it", { style: "percent" })` gives `1200%` and
+    /// `12.345%` (ICU 78.2 / CLDR 48).
+    #[test]
+    fn italian_grouping_starts_at_five_digits() {
+        let it = || langid("it");
+        let plain = FluentNumberOptions::default;
+        assert_eq!(number(it(), 999.0, plain()), "999");
+        assert_eq!(number(it(), 1234.0, plain()), "1234");
+        assert_eq!(number(it(), 9999.5, plain()), "9999,5");
+        assert_eq!(number(it(), 12345.0, plain()), "12.345");
+        assert_eq!(number(it(), 123_456_789.0, plain()), "123.456.789");
+        let percent = || FluentNumberOptions {
+            style: FluentNumberStyle::Percent,
+            ..FluentNumberOptions::default()
+        };
+        assert_eq!(number(it(), 12.0, percent()), "1200%");
+        assert_eq!(number(it(), 123.45, percent()), "12.345%");
+    }
+
+    fn date(lang: &str, instant: &str, length: DateLength, time: Option<TimeLength>) -> String {
+        let instant = DateTime::parse_from_rfc3339(instant)
+            .unwrap()
+            .with_timezone(&Utc);
+        let style = DateTimeStyle {
+            date: Some(length),
+            time,
+            time_zone_name: false,
+        };
+        Conventions::for_language(&langid(lang)).format_datetime(instant, Tz::UTC, style)
+    }
+
+    /// Medium dates on the 4th of every month, against
+    /// `Intl.DateTimeFormat(lang, { dateStyle: "medium" })` of ICU 78.2 /
+    /// CLDR 48: glibc's `avril` and `sep` must not leak through.
+    #[test]
+    fn medium_dates_use_cldr_month_abbreviations() {
+        let expected: [(&str, [&str; 12]); 4] = [
+            (
+                "en",
+                [
+                    "Jan 4, 2025",
+                    "Feb 4, 2025",
+                    "Mar 4, 2025",
+                    "Apr 4, 2025",
+                    "May 4, 2025",
+                    "Jun 4, 2025",
+                    "Jul 4, 2025",
+                    "Aug 4, 2025",
+                    "Sep 4, 2025",
+                    "Oct 4, 2025",
+                    "Nov 4, 2025",
+                    "Dec 4, 2025",
+                ],
+            ),
+            (
+                "fr",
+                [
+                    "4 janv. 2025",
+                    "4 févr. 2025",
+                    "4 mars 2025",
+                    "4 avr. 2025",
+                    "4 mai 2025",
+                    "4 juin 2025",
+                    "4 juil. 2025",
+                    "4 août 2025",
+                    "4 sept. 2025",
+                    "4 oct. 2025",
+                    "4 nov. 2025",
+                    "4 déc. 2025",
+                ],
+            ),
+            (
+                "es",
+                [
+                    "4 ene 2025",
+                    "4 feb 2025",
+                    "4 mar 2025",
+                    "4 abr 2025",
+                    "4 may 2025",
+                    "4 jun 2025",
+                    "4 jul 2025",
+                    "4 ago 2025",
+                    "4 sept 2025",
+                    "4 oct 2025",
+                    "4 nov 2025",
+                    "4 dic 2025",
+                ],
+            ),
+            (
+                "it",
+                [
+                    "4 gen 2025",
+                    "4 feb 2025",
+                    "4 mar 2025",
+                    "4 apr 2025",
+                    "4 mag 2025",
+                    "4 giu 2025",
+                    "4 lug 2025",
+                    "4 ago 2025",
+                    "4 set 2025",
+                    "4 ott 2025",
+                    "4 nov 2025",
+                    "4 dic 2025",
+                ],
+            ),
+        ];
+        for (lang, months) in expected {
+            for (month, want) in (1..=12).zip(months) {
+                let instant = format!("2025-{month:02}-04T12:00:00Z");
+                assert_eq!(date(lang, &instant, DateLength::Medium, None), want);
+            }
+        }
+        // German medium dates are numeric; its abbreviations are CLDR's too.
+        assert_eq!(
+            date("de", "2025-04-04T12:00:00Z", DateLength::Medium, None),
+            "04.04.2025"
+        );
+        assert_eq!(month_abbreviation(Language::De, 3), "März");
+    }
+
+    /// French writes the first of the month as `1er` where the month is
+    /// named; ICU 78.2 writes `1 janvier 2025`, a documented divergence.
+    /// Short dates stay numeric, and other days stay cardinal.
+    #[test]
+    fn french_first_of_the_month_is_an_ordinal() {
+        let first = "2025-01-01T13:05:00Z";
+        let short = Some(TimeLength::Short);
+        assert_eq!(
+            date("fr", first, DateLength::Full, short),
+            "mercredi 1er janvier 2025 à 13:05"
+        );
+        assert_eq!(
+            date("fr", first, DateLength::Long, None),
+            "1er janvier 2025"
+        );
+        assert_eq!(
+            date("fr", first, DateLength::Medium, short),
+            "1er janv. 2025, 13:05"
+        );
+        assert_eq!(date("fr", first, DateLength::Short, None), "01/01/2025");
+        assert_eq!(
+            date("fr", "2025-01-02T13:05:00Z", DateLength::Long, None),
+            "2 janvier 2025"
+        );
+        assert_eq!(
+            date("fr", "2025-04-11T13:05:00Z", DateLength::Long, None),
+            "11 avril 2025"
+        );
+        // Other languages keep CLDR's cardinal day.
+        assert_eq!(date("it", first, DateLength::Long, None), "1 gennaio 2025");
+        assert_eq!(date("es", first, DateLength::Short, None), "1/1/25");
+    }
+
+    /// Spanish: `a la 1:05`, `a las 13:05` and `a las 0:05` (ICU 78.2 writes
+    /// `a las 1:05`, a documented divergence); only long dates have the
+    /// joiner, full dates take a comma as in CLDR.
+    #[test]
+    fn spanish_one_o_clock_takes_the_singular_article() {
+        let short = Some(TimeLength::Short);
+        let long = |instant| date("es", instant, DateLength::Long, short);
+        assert_eq!(long("2025-01-01T01:05:00Z"), "1 de enero de 2025 a la 1:05");
+        assert_eq!(
+            long("2025-01-01T13:05:00Z"),
+            "1 de enero de 2025 a las 13:05"
+        );
+        assert_eq!(
+            long("2025-01-01T00:05:00Z"),
+            "1 de enero de 2025 a las 0:05"
+        );
+        assert_eq!(
+            long("2025-01-01T02:05:00Z"),
+            "1 de enero de 2025 a las 2:05"
+        );
+        assert_eq!(
+            date("es", "2025-01-01T01:05:00Z", DateLength::Full, short),
+            "miércoles, 1 de enero de 2025, 1:05"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use crate::args::{ArgValue, Args};
 pub use crate::catalog::{Catalog, PSEUDO_LOCALE_TAG, SUPPORTED_LOCALE_TAGS, supported_locales};
 pub use crate::conventions::{DateLength, DateTimeStyle, TimeLength};
 pub use crate::error::Error;
-pub use crate::lint::{LintFinding, LintKind, UNTRANSLATED_ALLOWED, lint};
+pub use crate::lint::{LOANWORDS, LintFinding, LintKind, UNTRANSLATED_ALLOWED, lint};
 pub use crate::localizer::{Localizer, LocalizerConfig};
 pub use crate::negotiation::AcceptLanguage;
 pub use crate::overrides::{

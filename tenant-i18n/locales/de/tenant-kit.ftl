@@ -1,6 +1,22 @@
 # tenant-kit: Deutsch.
 #
-# Übersetzung des Referenzkatalogs `en`.
+# Übersetzung des Referenzkatalogs `en`. Anrede: „Sie“ durchgehend;
+# Schaltflächen im Infinitiv („Dashboard öffnen“).
+#
+# Terminologie (in neuen Nachrichten genauso verwenden):
+#   alert          Alarm (m.); firing = aktiv, resolved = behoben
+#   tenant         Mandant
+#   quota          Kontingent
+#   SLO            SLO (n.), Plural SLOs
+#   error budget   Fehlerbudget
+#   burn rate      Verbrauchsrate; „das 14,4-Fache der nachhaltigen Rate“
+#   runbook        Runbook
+#   dashboard      Dashboard; panel = Panel
+#   seats          Benutzerlizenzen
+#   binding        Zuweisung
+#   limit          Limit (nicht „Grenze“)
+#   status         Status (nicht „Zustand“)
+# Wortstellung: „{ $alert } ist für { $tenant } aktiv“, nicht „ist aktiv für“.
 
 ## Produktnamen
 
@@ -19,9 +35,9 @@ status-resolved = Behoben
 
 ## Alarme
 
-alert-firing-summary = [{ $severity }] { $alert } ist aktiv für { $tenant }
+alert-firing-summary = [{ $severity }] { $alert } ist für { $tenant } aktiv
 alert-firing-description = { $alert } ist seit dem { DATETIME($since, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } aktiv.
-alert-resolved-summary = [{ status-resolved }] { $alert } ist behoben für { $tenant }
+alert-resolved-summary = [{ status-resolved }] { $alert } ist für { $tenant } behoben
 alert-resolved-description = { $alert } wurde am { DATETIME($resolved_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } behoben (Dauer: { $duration }).
 alerts-firing-count =
     { $count ->
@@ -50,19 +66,19 @@ duration-days =
 
 ## SLO-Burn-Rate-Alarme
 
-slo-burn-page-summary = { $slo } verbraucht sein Fehlerbudget schnell ({ NUMBER($burn_rate, maximumFractionDigits: 1) }-mal so schnell wie tragbar)
+slo-burn-page-summary = { $slo } verbraucht sein Fehlerbudget schnell (das { NUMBER($burn_rate, maximumFractionDigits: 1) }-Fache der nachhaltigen Rate)
 slo-burn-page-description =
     Bei diesem Tempo ist das Fehlerbudget von { $slo } für { $tenant } in { $hours ->
         [one] { $hours } Stunde
        *[other] { $hours } Stunden
     } aufgebraucht. Handeln Sie jetzt.
-slo-burn-ticket-summary = { $slo } verbraucht sein Fehlerbudget langsam ({ NUMBER($burn_rate, maximumFractionDigits: 1) }-mal so schnell wie tragbar)
-slo-burn-ticket-description = Das Fehlerbudget von { $slo } für { $tenant } wird schneller verbraucht als geplant. Legen Sie ein Ticket an und untersuchen Sie es während der Geschäftszeiten.
+slo-burn-ticket-summary = { $slo } verbraucht sein Fehlerbudget langsam (das { NUMBER($burn_rate, maximumFractionDigits: 1) }-Fache der nachhaltigen Rate)
+slo-burn-ticket-description = Das Fehlerbudget von { $slo } für { $tenant } wird schneller verbraucht als geplant. Legen Sie ein Ticket an und gehen Sie der Ursache während der Geschäftszeiten nach.
 slo-budget-remaining =
-    { NUMBER($ratio, style: "percent", maximumFractionDigits: 1) } des Fehlerbudgets bleiben { $days ->
-        [one] für den letzten Tag
-       *[other] für die letzten { $days } Tage
-    }
+    Verbleibendes Fehlerbudget { $days ->
+        [one] am letzten Tag
+       *[other] in den letzten { $days } Tagen
+    }: { NUMBER($ratio, style: "percent", maximumFractionDigits: 1) }
 
 ## Kontingente
 
@@ -70,7 +86,7 @@ quota-warning = { $tenant } hat { NUMBER($ratio, style: "percent") } des Konting
 quota-exceeded = { $tenant } hat das Kontingent „{ $quota }“ überschritten ({ $used } von { $limit }); neue Anfragen können abgelehnt werden
 quota-name-api-requests = API-Anfragen pro Sekunde
 quota-name-storage = Speicher
-quota-name-seats = Arbeitsplätze
+quota-name-seats = Benutzerlizenzen
 quota-name-active-series = Aktive Zeitreihen
 quota-name-ingestion-rate = Aufnahmerate für Messwerte
 quota-name-rules-per-group = Regeln pro Gruppe
@@ -102,7 +118,7 @@ compliance-retention-limit = Höchstdauer der Aufbewahrung
         Die Daten werden { $days ->
             [one] { $days } Tag
            *[other] { $days } Tage
-        } lang aufbewahrt, länger als die Grenze von { $limit_days ->
+        } lang aufbewahrt, länger als das Limit von { $limit_days ->
             [one] { $limit_days } Tag
            *[other] { $limit_days } Tagen
         }.
@@ -135,7 +151,7 @@ compliance-access-review = Zugriffsprüfung innerhalb von 90 Tagen
     .remediation = Prüfen Sie jede Rollenzuweisung des Mandanten und halten Sie das Datum der Prüfung fest.
 compliance-wildcard-admin-binding = Keine Administrator-Zuweisung mit Platzhalter ohne Ablaufdatum
     .finding = Die Zuweisung { $binding } gibt { $subject } Administratorrechte mit Platzhalter, die nie ablaufen.
-    .remediation = Schränken Sie die Rechte von { $binding } ein oder geben Sie ihr ein Ablaufdatum.
+    .remediation = Schränken Sie die Rechte der Zuweisung { $binding } ein oder versehen Sie sie mit einem Ablaufdatum.
 
 ## Dashboards und Panels
 
@@ -152,10 +168,10 @@ panel-latency-p99 = Latenz p99
 panel-slo-error-budget = SLO-Fehlerbudget
     .description = Verbleibender Anteil des Fehlerbudgets im SLO-Zeitfenster
 panel-quota-usage = Kontingentnutzung
-    .description = Nutzung jedes Kontingents als Anteil seiner Grenze
+    .description = Nutzung jedes Kontingents als Anteil seines Limits
 panel-alerts-firing = Aktive Alarme
     .description = Alarme dieses Mandanten, die gerade aktiv sind
-panel-legend-limit = Grenze
+panel-legend-limit = Limit
 panel-legend-used = Verbraucht
 
 ## Slack-Nachrichten
@@ -166,14 +182,14 @@ slack-more-alerts =
        *[other] …und { $count } weitere Alarme
     }
 slack-button-dashboard = Dashboard öffnen
-slack-button-runbook = Betriebsanleitung
+slack-button-runbook = Runbook
 slack-button-silence = Stummschalten
 slack-field-severity = Schweregrad
-slack-field-status = Zustand
+slack-field-status = Status
 slack-field-tenant = Mandant
 slack-field-started = Beginn
 slack-footer = Gesendet von { -brand } für { $tenant } · { DATETIME($sent_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }
 slack-maintenance-active = Wartungsfenster läuft bis { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }: Alarme von { $tenant } sind stummgeschaltet.
 slack-maintenance-planned = Wartungsfenster geplant von { DATETIME($starts_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } bis { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }.
 slack-open-in-grafana = In { -grafana } öffnen
-slack-truncated = Diese Nachricht wurde gekürzt, damit sie in die Grenzen von { -slack } passt.
+slack-truncated = Diese Nachricht wurde gekürzt, damit sie die Limits von { -slack } einhält.

@@ -5,6 +5,13 @@
 # are points in time that the renderers pass in; they are shown in the
 # tenant's time zone by `DATETIME`. Variables marked (Number) are formatted
 # with the locale's decimal separator and digit grouping.
+#
+# Terminology (each translated catalog's header maps these words):
+#   alert (firing, resolved), tenant, quota, SLO, error budget, burn rate,
+#   runbook, dashboard (and panel, a Grafana panel), seats, binding, limit.
+# In translations, a count before a noun goes through a plural select, or the
+# text takes a label form ("Controlli superati: 1 su 9"), so that 0, 1 and 2
+# all read right.
 
 ## Product names. Terms stay the same in every language.
 

@@ -1,6 +1,23 @@
 # tenant-kit: español.
 #
-# Traducción del catálogo de referencia `en`.
+# Traducción del catálogo de referencia `en`. Tratamiento de usted en todo el
+# catálogo («Abra», «Actúe»); botones en infinitivo («Ver dashboard»).
+#
+# Terminología (úsese igual en los mensajes nuevos):
+#   alert          alerta (f.); firing = activa, resolved = resuelta
+#   tenant         cliente
+#   quota          cuota
+#   SLO            SLO (m., invariable)
+#   error budget   presupuesto de errores
+#   runbook        guía de actuación
+#   dashboard      dashboard (m.); panel = panel (de Grafana), nunca «panel de
+#                  control» para un dashboard
+#   seats          licencias de usuario
+#   binding        asignación
+#   limit          límite; «por encima del límite de 30 días»
+#   error ratio    tasa de errores
+# Fecha y hora: «el 4 de marzo de 2025, 14:05», con coma y sin «a las», que
+# daría «a las 1:05» a la una (véase conventions.rs).
 
 ## Nombres de productos
 
@@ -20,9 +37,9 @@ status-resolved = Resuelta
 ## Alertas
 
 alert-firing-summary = [{ $severity }] { $alert } está activa para { $tenant }
-alert-firing-description = { $alert } está activa desde el { DATETIME($since, dateStyle: "long", timeStyle: "short", timeZoneName: "short") }.
+alert-firing-description = { $alert } está activa desde el { DATETIME($since, dateStyle: "long") }, { DATETIME($since, timeStyle: "short", timeZoneName: "short") }.
 alert-resolved-summary = [{ status-resolved }] { $alert } está resuelta para { $tenant }
-alert-resolved-description = { $alert } se resolvió el { DATETIME($resolved_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } después de { $duration }.
+alert-resolved-description = { $alert } se resolvió el { DATETIME($resolved_at, dateStyle: "long") }, { DATETIME($resolved_at, timeStyle: "short", timeZoneName: "short") }, después de { $duration }.
 alerts-firing-count =
     { $count ->
         [0] Ninguna alerta activa
@@ -57,7 +74,7 @@ slo-burn-page-description =
        *[other] { $hours } horas
     }. Actúe ahora.
 slo-burn-ticket-summary = { $slo } consume su presupuesto de errores lentamente ({ NUMBER($burn_rate, maximumFractionDigits: 1) } veces el ritmo sostenible)
-slo-burn-ticket-description = El presupuesto de errores de { $slo } para { $tenant } se está gastando más rápido de lo previsto. Abra un ticket e investíguelo en horario laboral.
+slo-burn-ticket-description = El presupuesto de errores de { $slo } para { $tenant } se está gastando más rápido de lo previsto. Abra un ticket e investigue la causa en horario laboral.
 slo-budget-remaining =
     Queda el { NUMBER($ratio, style: "percent", maximumFractionDigits: 1) } del presupuesto de errores { $days ->
         [one] del último día
@@ -70,7 +87,7 @@ quota-warning = { $tenant } ha usado el { NUMBER($ratio, style: "percent") } de 
 quota-exceeded = { $tenant } ha superado su cuota «{ $quota }» ({ $used } de { $limit }); es posible que se rechacen nuevas solicitudes
 quota-name-api-requests = Solicitudes de API por segundo
 quota-name-storage = Almacenamiento
-quota-name-seats = Puestos
+quota-name-seats = Licencias de usuario
 quota-name-active-series = Series activas
 quota-name-ingestion-rate = Tasa de ingesta de muestras
 quota-name-rules-per-group = Reglas por grupo
@@ -87,7 +104,7 @@ compliance-report-failed =
        *[other] Han fallado { $failed } controles.
     }
 compliance-status-pass = Superado
-compliance-status-fail = Fallido
+compliance-status-fail = No superado
 compliance-framework-gdpr = RGPD
 compliance-framework-soc2 = SOC 2
 compliance-remediation-label = Cómo corregirlo
@@ -102,7 +119,7 @@ compliance-retention-limit = Límite de conservación de datos
         Los datos se conservan durante { $days ->
             [one] { $days } día
            *[other] { $days } días
-        }, más que el límite de { $limit_days ->
+        }, por encima del límite de { $limit_days ->
             [one] { $limit_days } día
            *[other] { $limit_days } días
         }.
@@ -137,7 +154,7 @@ compliance-wildcard-admin-binding = Ninguna asignación de administración con c
     .finding = La asignación { $binding } da a { $subject } permisos de administración con comodín que nunca caducan.
     .remediation = Restrinja los permisos de { $binding } o asígnele una fecha de caducidad.
 
-## Paneles de control y paneles
+## Dashboards y paneles
 
 dashboard-tenant-overview = { $tenant }: resumen del cliente
     .description = Tráfico, errores, latencia, SLO y cuotas de { $tenant }
@@ -145,7 +162,7 @@ dashboard-slo = { $tenant }: objetivos de nivel de servicio
     .description = Presupuestos de errores y ritmos de consumo de los SLO de { $tenant }
 panel-request-rate = Tasa de solicitudes
     .description = Solicitudes por segundo, por código de estado
-panel-error-ratio = Proporción de errores
+panel-error-ratio = Tasa de errores
     .description = Proporción de solicitudes que fallaron
 panel-latency-p99 = Latencia p99
     .description = Tiempo en el que se respondió al 99 % de las solicitudes
@@ -165,7 +182,7 @@ slack-more-alerts =
         [one] …y { $count } alerta más
        *[other] …y { $count } alertas más
     }
-slack-button-dashboard = Ver panel de control
+slack-button-dashboard = Ver dashboard
 slack-button-runbook = Guía de actuación
 slack-button-silence = Silenciar
 slack-field-severity = Gravedad

@@ -2,6 +2,25 @@
 #
 # Traduction du catalogue de référence `en`. Les espaces insécables avant « : »
 # et à l'intérieur des guillemets sont voulues.
+#
+# Registre : vouvoiement partout (« Intervenez », « Ouvrez »), boutons à
+# l'infinitif (« Voir le tableau de bord »).
+#
+# Terminologie (à reprendre telle quelle dans les nouveaux messages) :
+#   alert          alerte (f.) ; firing = en cours / déclenchée, resolved = résolue
+#   tenant         client
+#   quota          quota (m.)
+#   SLO            SLO (m., invariable) : « du SLO { $slo } »
+#   error budget   budget d'erreur
+#   runbook        procédure (bouton « Procédure »)
+#   dashboard      tableau de bord ; panel = panneau
+#   seats          licences utilisateur
+#   binding        attribution (f.) : « de l'attribution { $binding } »
+#   wildcard       avec caractère générique (*)
+#   limit          limite
+# Dates avec le mois en lettres : dateStyle « long » dans les phrases
+# (« 9 mars 2025 à 03:00 ») ; le 1er du mois s'écrit « 1er » (voir
+# conventions.rs).
 
 ## Noms de produits
 
@@ -53,12 +72,12 @@ duration-days =
 
 slo-burn-page-summary = { $slo } consomme son budget d'erreur rapidement ({ NUMBER($burn_rate, maximumFractionDigits: 1) } fois le rythme soutenable)
 slo-burn-page-description =
-    À ce rythme, le budget d'erreur de { $slo } pour { $tenant } sera épuisé dans { $hours ->
+    À ce rythme, le budget d'erreur du SLO { $slo } pour { $tenant } sera épuisé dans { $hours ->
         [one] { $hours } heure
        *[other] { $hours } heures
     }. Intervenez maintenant.
 slo-burn-ticket-summary = { $slo } consomme son budget d'erreur lentement ({ NUMBER($burn_rate, maximumFractionDigits: 1) } fois le rythme soutenable)
-slo-burn-ticket-description = Le budget d'erreur de { $slo } pour { $tenant } est consommé plus vite que prévu. Ouvrez un ticket et analysez le problème pendant les heures ouvrées.
+slo-burn-ticket-description = Le budget d'erreur du SLO { $slo } pour { $tenant } est consommé plus vite que prévu. Ouvrez un ticket et analysez le problème pendant les heures ouvrées.
 slo-budget-remaining =
     Il reste { NUMBER($ratio, style: "percent", maximumFractionDigits: 1) } du budget d'erreur sur { $days ->
         [one] le dernier jour
@@ -71,7 +90,7 @@ quota-warning = { $tenant } a utilisé { NUMBER($ratio, style: "percent") } de s
 quota-exceeded = { $tenant } a dépassé son quota « { $quota } » ({ $used } sur { $limit }) ; de nouvelles requêtes pourront être refusées
 quota-name-api-requests = Requêtes d'API par seconde
 quota-name-storage = Stockage
-quota-name-seats = Postes
+quota-name-seats = Licences utilisateur
 quota-name-active-series = Séries actives
 quota-name-ingestion-rate = Débit d'ingestion d'échantillons
 quota-name-rules-per-group = Règles par groupe
@@ -80,7 +99,7 @@ quota-name-rules-per-group = Règles par groupe
 
 compliance-report-title = Rapport de conformité pour { $tenant }
 compliance-report-generated = Généré le { DATETIME($generated_at, dateStyle: "full", timeStyle: "short", timeZoneName: "short") }
-compliance-report-summary = { $passed } contrôles réussis sur { $total }
+compliance-report-summary = Contrôles réussis : { $passed } sur { $total }
 compliance-report-failed =
     { $failed ->
         [0] Aucun contrôle n'a échoué.
@@ -134,9 +153,9 @@ compliance-access-review = Revue des accès sous 90 jours
            *[other] { $days } jours
         } ; une revue est due tous les { $max_days } jours.
     .remediation = Passez en revue chaque attribution de rôle du client et consignez la date de la revue.
-compliance-wildcard-admin-binding = Aucune attribution d'administration générique sans expiration
-    .finding = L'attribution { $binding } donne à { $subject } des droits d'administration génériques qui n'expirent jamais.
-    .remediation = Restreignez les droits de { $binding } ou donnez-lui une date d'expiration.
+compliance-wildcard-admin-binding = Aucune attribution de droits d'administration avec caractère générique (*) sans expiration
+    .finding = L'attribution { $binding } donne à { $subject } des droits d'administration avec caractère générique (*) qui n'expirent jamais.
+    .remediation = Restreignez les droits de l'attribution { $binding } ou donnez-lui une date d'expiration.
 
 ## Tableaux de bord et panneaux
 
@@ -174,7 +193,7 @@ slack-field-status = Statut
 slack-field-tenant = Client
 slack-field-started = Début
 slack-footer = Envoyé par { -brand } pour { $tenant } · { DATETIME($sent_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }
-slack-maintenance-active = Fenêtre de maintenance en cours jusqu'au { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } : les alertes du client { $tenant } sont mises en sourdine.
-slack-maintenance-planned = Fenêtre de maintenance prévue du { DATETIME($starts_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } au { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }.
+slack-maintenance-active = Fenêtre de maintenance en cours jusqu'au { DATETIME($ends_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } : les alertes du client { $tenant } sont mises en sourdine.
+slack-maintenance-planned = Fenêtre de maintenance prévue du { DATETIME($starts_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } au { DATETIME($ends_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") }.
 slack-open-in-grafana = Ouvrir dans { -grafana }
 slack-truncated = Ce message a été raccourci pour respecter les limites de { -slack }.

@@ -88,6 +88,25 @@ fn untranslated_copies_of_english_are_found() {
     );
 }
 
+/// German borrows `Runbook`, `Status` and `Limit`; French does not.
+#[test]
+fn loanwords_are_accepted_in_their_language_only() {
+    let english = "a = Runbook\nb = Status\nc = Limit\nd = Storage\n";
+    check(
+        english,
+        ("de", "a = Runbook\nb = Status\nc = Limit\nd = Storage\n"),
+        "de: message `d` is the English text; translate it",
+    );
+    check(
+        english,
+        ("fr", "a = Runbook\nb = Status\nc = Limite\nd = Stockage\n"),
+        "
+        fr: message `a` is the English text; translate it
+        fr: message `b` is the English text; translate it
+        ",
+    );
+}
+
 #[test]
 fn broken_syntax_references_and_functions() {
     check(

@@ -22,6 +22,8 @@ mod plurals;
 #[cfg(test)]
 mod pseudo;
 #[cfg(test)]
+mod review;
+#[cfg(test)]
 mod support;
 #[cfg(test)]
 mod verbatim;

@@ -165,7 +165,7 @@ fn percentages_and_fraction_digits_follow_the_locale() {
         ),
         (
             "de",
-            "25,5\u{a0}% des Fehlerbudgets bleiben für die letzten 30 Tage",
+            "Verbleibendes Fehlerbudget in den letzten 30 Tagen: 25,5\u{a0}%",
         ),
         (
             "es",
