@@ -48,6 +48,14 @@ impl Document for PlatformConfig {
             "region",
             problems,
         );
+        unique(
+            self.shared_tables
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("/shared_tables/{i}/table"), t.table.as_str())),
+            "shared table",
+            problems,
+        );
         for tier in crate::tenant::Tier::ALL {
             let limits = self.tiers.get(tier);
             let base = format!("/tiers/{}", tier.as_str());
