@@ -278,7 +278,11 @@ fn database_mode(out: &mut String, n: &Names, limit: i64, comment: &str) -> Resu
         n.database_lit
     );
     let _ = writeln!(out, "ALTER DATABASE {} OWNER TO {};", n.database, n.role);
-    let _ = writeln!(out, "ALTER DATABASE {} CONNECTION LIMIT {limit};", n.database);
+    let _ = writeln!(
+        out,
+        "ALTER DATABASE {} CONNECTION LIMIT {limit};",
+        n.database
+    );
     let _ = writeln!(out, "REVOKE ALL ON DATABASE {} FROM PUBLIC;", n.database);
     let _ = writeln!(
         out,
@@ -467,11 +471,7 @@ fn offboard(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
                         n.tenant_id_lit
                     );
                 }
-                let _ = writeln!(
-                    body,
-                    "    DROP POLICY IF EXISTS {} ON {qualified};",
-                    n.role
-                );
+                let _ = writeln!(body, "    DROP POLICY IF EXISTS {} ON {qualified};", n.role);
                 let _ = write!(
                     body,
                     "    IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {}) THEN\n      REVOKE ALL ON {qualified} FROM {};\n    END IF;\n  END IF;\n",
@@ -582,7 +582,10 @@ mod tests {
             .decode("W22ZaJ0SNY7soEsUEjb6gQ==")
             .unwrap_or_default();
         let v = scram_sha_256(b"pencil", &salt, 4096);
-        assert!(v.starts_with("SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$"), "{v}");
+        assert!(
+            v.starts_with("SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$"),
+            "{v}"
+        );
         let mut salted = [0u8; 32];
         pbkdf2::pbkdf2_hmac::<Sha256>(b"pencil", &salt, 4096, &mut salted);
         let server_key = hmac_sha256(&salted, b"Server Key");

@@ -3,7 +3,8 @@
 //! it holds SHA-256 hashes of the passwords, from which a weak password can
 //! be guessed offline.
 //!
-//! The file starts with `user default off ...`: the default user cannot log
+//! Redis allows no comments in an ACL file, so it has no header. It starts
+//! with `user default off ...`: the default user cannot log
 //! in (whoever administers Redis defines an admin user of their own). Then
 //! one line per tenant, in slug order:
 //!
@@ -66,10 +67,8 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     }
     let mut sorted = tenants;
     sorted.sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
-    let mut out = String::from(
-        "# Rendered by tenant-kit from the tenant documents; edit those, not this file.\n",
-    );
-    out.push_str("user default off resetpass resetkeys resetchannels -@all\n");
+    // Redis refuses comments in an ACL file, so there is no header line.
+    let mut out = String::from("user default off resetpass resetkeys resetchannels -@all\n");
     for tenant in sorted {
         match user_line(tenant, cx) {
             Ok(line) => {

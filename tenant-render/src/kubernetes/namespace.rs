@@ -57,7 +57,11 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             ("namespace.yml", yaml::to_string(&namespace(tenant))),
             (
                 "resourcequota.yml",
-                yaml::to_string(&resource_quota(tenant, limits.storage_gb, scaling.max_replicas)),
+                yaml::to_string(&resource_quota(
+                    tenant,
+                    limits.storage_gb,
+                    scaling.max_replicas,
+                )),
             ),
             (
                 "limitrange.yml",
@@ -78,13 +82,11 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             ),
         ];
         for (file, text) in files {
-            let result = text
-                .map_err(|e| e.to_string())
-                .and_then(|text| {
-                    bundle
-                        .insert(format!("kubernetes/{slug}/{file}"), text)
-                        .map_err(|e| e.to_string())
-                });
+            let result = text.map_err(|e| e.to_string()).and_then(|text| {
+                bundle
+                    .insert(format!("kubernetes/{slug}/{file}"), text)
+                    .map_err(|e| e.to_string())
+            });
             if let Err(e) = result {
                 internal(problems, e);
             }
