@@ -167,5 +167,24 @@ got="$(admin music -c "SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('
 if [ "$got" = "0|0|0|0|1|0" ]; then pass "offboarded: roles, database, schema, rows and policies gone; A's rows stay"; else fail "offboarding left [$got] (roles|database|schema|B rows|A rows|policies), wanted 0|0|0|0|1|0"; fi
 expect "A still works after B left" "1" "$A" "$AP" music "SELECT count(*) FROM tracks"
 
+echo "-- the hostile corpus (display names with quotes, backslashes, dollars, controls) applied twice"
+admin music -c "CREATE TABLE public.tenants (id int)"
+HOSTILE_0_PG_PASSWORD=h0 HOSTILE_1_PG_PASSWORD=h1 HOSTILE_2_PG_PASSWORD=h2 \
+  target/debug/tenantctl render tenant-render/tests/hostile examples/platform.yaml --out "$ISO_TMP/hostile" --only postgres >/dev/null
+for round in 1 2; do
+  for slug in hostile-acme-music hostile-beatforge hostile-lofi-labs; do
+    db=music; [ "$slug" = hostile-beatforge ] && db=postgres
+    if admin "$db" -f "$ISO_TMP/hostile/postgres/$slug.sql" >"$ISO_TMP/apply.log" 2>&1; then
+      pass "apply $slug.sql (round $round)"
+    else
+      fail "apply $slug.sql (round $round): $(cat "$ISO_TMP/apply.log")"
+    fi
+  done
+done
+got="$(admin music -c "SELECT count(*) FROM pg_shdescription d JOIN pg_roles r ON r.oid = d.objoid WHERE r.rolname LIKE 'hostile_%' AND d.description LIKE 'tenant-kit: tenant hostile-%'")"
+if [ "$got" = 3 ]; then pass "hostile display names are stored as comments, whole"; else fail "hostile comments: [$got]"; fi
+if admin music -c "SELECT 1 FROM public.tenants" >/dev/null 2>&1; then pass "'; DROP TABLE tenants; -- stayed text"; else fail "public.tenants was dropped"; fi
+expect "a hostile tenant logs in with its verifier" "hostile_lofi_labs_app" hostile_lofi_labs_app h2 music "SELECT current_user"
+
 echo "postgres checks: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
