@@ -5,7 +5,8 @@
 //! # What each mode renders
 //!
 //! Every script creates (or brings up to date) the tenant's login role —
-//! `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION
+//! `LOGIN` (`NOLOGIN` while the tenant's `status` is `suspended` or
+//! `offboarding`: access stopped, data kept) `NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION
 //! NOBYPASSRLS`, its connection limit, its password as a SCRAM-SHA-256
 //! verifier — and stops if the role is a member of any other role (it could
 //! `SET ROLE` to it). Then, by `isolation.mode`:
@@ -73,7 +74,7 @@ use base64::Engine as _;
 use hmac::{KeyInit as _, Mac as _};
 use secrecy::ExposeSecret as _;
 use sha2::{Digest as _, Sha256};
-use tenant_model::{IsolationMode, Problem, SharedTable, Tenant};
+use tenant_model::{IsolationMode, Problem, SharedTable, Tenant, TenantStatus};
 
 use crate::escape::sql::{SqlError, dollar_quoted, ident, literal};
 use crate::{Bundle, Context, Problems, internal};
@@ -118,6 +119,15 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             Err(problem) => problems.tenant(tenant, problem),
         }
     }
+}
+
+/// Whether the tenant's services may log in: not while it is suspended or
+/// offboarding (its access is stopped; its data is kept until offboarded).
+pub(crate) fn serves(tenant: &Tenant) -> bool {
+    !matches!(
+        tenant.status,
+        TenantStatus::Suspended | TenantStatus::Offboarding
+    )
 }
 
 /// A quoting failure as a problem at `pointer` (the field the text came
@@ -223,6 +233,7 @@ fn script(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
     ))
     .map_err(at("/display_name"))?;
     let limit = db.connection_limit.map_or(-1, i64::from);
+    let login = if serves(tenant) { "LOGIN" } else { "NOLOGIN" };
 
     let mut out = String::new();
     header(&mut out, tenant, "Isolation");
@@ -242,7 +253,7 @@ fn script(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
     )?;
     let _ = writeln!(
         out,
-        "ALTER ROLE {} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {limit} PASSWORD {verifier};",
+        "ALTER ROLE {} WITH {login} NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {limit} PASSWORD {verifier};",
         n.role
     );
     let _ = writeln!(out, "COMMENT ON ROLE {} IS {comment};", n.role);

@@ -12,7 +12,8 @@
 //! user <acl_user> reset on #<sha256 of the password> ~<key_prefix>* &<key_prefix>* -@all +@<category>... -@admin -@dangerous -<command>...
 //! ```
 //!
-//! `reset` first, so the line alone says everything the user may do. Keys
+//! `reset` first, so the line alone says everything the user may do; `off`
+//! instead of `on` while the tenant is `suspended` or `offboarding`. Keys
 //! and channels are limited to the tenant's prefix (glob-special characters
 //! escaped by [`crate::escape::redis`]). Commands by tier:
 //!
@@ -111,7 +112,12 @@ fn user_line(tenant: &Tenant, cx: &Context<'_>) -> Result<String, Problem> {
         return Err(Problem::new(POINTER, "resolves to an empty password"));
     }
     let hash = hex::encode(Sha256::digest(password.as_bytes()));
-    let mut line = format!("user {user} reset on #{hash} {keys} {channels} -@all");
+    let state = if crate::postgres::serves(tenant) {
+        "on"
+    } else {
+        "off"
+    };
+    let mut line = format!("user {user} reset {state} #{hash} {keys} {channels} -@all");
     for category in categories(tenant.tier) {
         let _ = write!(line, " +@{category}");
     }

@@ -519,6 +519,26 @@ fn row_mode_covers_every_shared_table_and_keys_policies_on_the_role() {
 }
 
 #[test]
+fn suspended_and_offboarding_tenants_cannot_log_in() {
+    for status in [
+        tenant_model::TenantStatus::Suspended,
+        tenant_model::TenantStatus::Offboarding,
+    ] {
+        let mut tenants = examples();
+        tenants[0].status = status;
+        let bundle = isolation(&tenants);
+        let sql = bundle.get("postgres/acme-music.sql").unwrap().contents();
+        assert!(
+            sql.contains("\"acme_music_app\" WITH NOLOGIN NOSUPERUSER"),
+            "{sql}"
+        );
+        let acl = bundle.get("redis/users.acl").unwrap().contents();
+        assert!(acl.contains("user acme-music reset off #"), "{acl}");
+        assert!(acl.contains("user beatforge reset on #"), "{acl}");
+    }
+}
+
+#[test]
 fn offboarding_follows_erasure_on_offboarding() {
     let mut tenants = examples();
     let bundle = isolation(&tenants);
