@@ -149,6 +149,8 @@ refused "A cannot become the tables' owner" 'permission denied to set role' "$A"
 refused "A cannot turn row-level security off" 'must be owner' "$A" "$AP" music "ALTER TABLE tracks DISABLE ROW LEVEL SECURITY"
 refused "A cannot drop B's policy" 'must be owner' "$A" "$AP" music "DROP POLICY $B ON tracks"
 refused "A cannot read acme-music's schema" 'permission denied for schema' "$A" "$AP" music "SELECT * FROM tenant_acme_music.items"
+refused "A cannot create in public" 'permission denied for schema public' "$A" "$AP" music "CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS 'SELECT 1::text'"
+refused "A cannot create in the shared schema" 'permission denied for schema shared' "$A" "$AP" music "CREATE TABLE shared.evil (x int)"
 expect "A deletes its own row" "0" "$A" "$AP" music "DELETE FROM tracks WHERE id = 'a1'; SELECT count(*) FROM tracks"
 
 echo "-- offboarding the twins (erasure_on_offboarding: true), twice"

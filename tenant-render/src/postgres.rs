@@ -20,7 +20,8 @@
 //!   alone; nothing on `public` (the role's privileges there are revoked and
 //!   `CREATE` is revoked from `PUBLIC`, the PostgreSQL 15 default); new
 //!   functions of the role are not executable by `PUBLIC`.
-//! - `row`: for each of the platform's `shared_tables` in the tenant's
+//! - `row`: `CONNECT` and `USAGE` on the shared database and schema, nothing
+//!   on `public`; then for each of the platform's `shared_tables` in the tenant's
 //!   (shared) schema: the script stops with a clear message if the table or
 //!   its tenant column is missing (the application owns the tables), then
 //!   `ENABLE` and `FORCE ROW LEVEL SECURITY`, `SELECT, INSERT, UPDATE,
@@ -334,6 +335,14 @@ fn schema_mode(out: &mut String, n: &Names, comment: &str) -> Result<(), Problem
         "ALTER DEFAULT PRIVILEGES FOR ROLE {} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;",
         n.role
     );
+    nothing_on_public(out, n)
+}
+
+/// Revokes the role's privileges on `public` and `CREATE` there from
+/// `PUBLIC` (the PostgreSQL 15 default; 13 and 14 grant it), so no tenant
+/// can plant objects that other roles' `search_path` would find
+/// (CVE-2018-1058).
+fn nothing_on_public(out: &mut String, n: &Names) -> Result<(), Problem> {
     out.push_str("\n-- Nothing on `public`.\n");
     block(
         out,
@@ -367,6 +376,7 @@ fn row_mode(out: &mut String, cx: &Context<'_>, n: &Names) -> Result<(), Problem
         "ALTER ROLE {} IN DATABASE {} SET search_path TO {};",
         n.role, n.database, n.schema
     );
+    nothing_on_public(out, n)?;
     if cx.platform.shared_tables.is_empty() {
         out.push_str("-- The platform document lists no shared tables.\n");
     }
