@@ -601,3 +601,34 @@ proptest! {
         prop_assert!(!inner.replace("\"\"", "").contains('"'));
     }
 }
+
+/// Redis' glob matching (`stringmatchlen`) of `*`, `?` and `\` escapes: the
+/// model an escaped key pattern is judged by. A character class (`[`) never
+/// reaches it from an escaped prefix; one that does fails the test.
+fn glob(pattern: &[u8], key: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => key.is_empty(),
+        Some((b'*', rest)) => (0..=key.len()).any(|i| glob(rest, &key[i..])),
+        Some((b'?', rest)) => !key.is_empty() && glob(rest, &key[1..]),
+        Some((b'[', _)) => panic!("an unescaped `[` reached the pattern"),
+        Some((b'\\', rest)) if !rest.is_empty() => {
+            key.first() == rest.first() && glob(&rest[1..], &key[1..])
+        }
+        Some((c, rest)) => key.first() == Some(c) && glob(rest, &key[1..]),
+    }
+}
+
+proptest! {
+    #[test]
+    fn an_escaped_prefix_matches_exactly_the_keys_it_starts(
+        prefix in "[a-c*?\\[\\]\\\\:]{1,8}",
+        suffix in "[a-c*?\\[\\]\\\\:]{0,6}",
+        other in "[a-c*?\\[\\]\\\\:]{0,10}",
+    ) {
+        let pattern = tenant_render::escape::redis::key_pattern(&prefix).unwrap();
+        let pattern = pattern.strip_prefix('~').unwrap().as_bytes();
+        let own = format!("{prefix}{suffix}");
+        prop_assert!(glob(pattern, own.as_bytes()));
+        prop_assert_eq!(glob(pattern, other.as_bytes()), other.starts_with(&prefix));
+    }
+}
