@@ -67,6 +67,7 @@ check_pair() {
     noperm "A cannot publish on B's channel" "$a" "$ap" PUBLISH "$b:events" forged
     noperm "A cannot subscribe to B's channel" "$a" "$ap" SUBSCRIBE "$b:events"
     noperm "A cannot pattern-subscribe to everything" "$a" "$ap" PSUBSCRIBE '*'
+    noperm "A cannot list other tenants' channels" "$a" "$ap" PUBSUB CHANNELS
   else
     noperm "A's tier has no pub/sub" "$a" "$ap" PUBLISH "$a:events" hello
   fi

@@ -9,7 +9,7 @@
 //! one line per tenant, in slug order:
 //!
 //! ```text
-//! user <acl_user> reset on #<sha256 of the password> ~<key_prefix>* &<key_prefix>* -@all +@<category>... -@admin -@dangerous -<command>...
+//! user <acl_user> reset on #<sha256 of the password> ~<key_prefix>* &<key_prefix>* -@all +@<category>... -@admin -@dangerous -scan -randomkey -dbsize -pubsub
 //! ```
 //!
 //! `reset` first, so the line alone says everything the user may do; `off`
@@ -24,8 +24,9 @@
 //! | professional, enterprise | starter + `@pubsub` |
 //!
 //! followed by `-@admin -@dangerous` (never granted, whatever a category
-//! holds) and `-scan -randomkey -dbsize`, which are not key-checked and
-//! would show other tenants' key names or count. A tenant without a
+//! holds) and `-scan -randomkey -dbsize -pubsub`, which are not checked
+//! against the patterns and would show other tenants' key names, their
+//! count or their active channels. A tenant without a
 //! password is an error, never `nopass`; so is a set where two tenants share
 //! an ACL user or one key prefix covers another's.
 
@@ -42,8 +43,11 @@ use crate::{Bundle, Context, Problems, internal};
 pub(crate) const ACL_FILE: &str = "redis/users.acl";
 
 /// Commands removed from every tenant user after its categories: they are
-/// not checked against key patterns and would reveal other tenants' keys.
-const UNKEYED: &[&str] = &["scan", "randomkey", "dbsize"];
+/// not checked against key or channel patterns and would reveal other
+/// tenants' key names, their count, or active channel names (`PUBSUB
+/// CHANNELS`); `PUBLISH` and `SUBSCRIBE` stay, checked against the channel
+/// pattern.
+const UNCHECKED: &[&str] = &["scan", "randomkey", "dbsize", "pubsub"];
 
 /// The command categories of a tier.
 pub(crate) fn categories(tier: Tier) -> &'static [&'static str] {
@@ -122,7 +126,7 @@ fn user_line(tenant: &Tenant, cx: &Context<'_>) -> Result<String, Problem> {
         let _ = write!(line, " +@{category}");
     }
     line.push_str(" -@admin -@dangerous");
-    for command in UNKEYED {
+    for command in UNCHECKED {
         let _ = write!(line, " -{command}");
     }
     Ok(line)

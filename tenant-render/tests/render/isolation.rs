@@ -191,10 +191,17 @@ fn acl_users_are_on_locked_to_their_prefix_and_never_admin() {
         assert_eq!(words[5], format!("~{prefix}*"));
         assert_eq!(words[6], format!("&{prefix}*"));
         assert_eq!(words[7], "-@all");
-        let tail = &words[words.len() - 5..];
+        let tail = &words[words.len() - 6..];
         assert_eq!(
             tail,
-            ["-@admin", "-@dangerous", "-scan", "-randomkey", "-dbsize"]
+            [
+                "-@admin",
+                "-@dangerous",
+                "-scan",
+                "-randomkey",
+                "-dbsize",
+                "-pubsub"
+            ]
         );
         for word in &words {
             assert!(
