@@ -31,6 +31,10 @@
 //!   (`current_user`): no setting a session can change (`SET app.tenant_id`,
 //!   `set_config`) appears in it, so none widens what the tenant sees.
 //!
+//! A tenant in `row` mode under strict isolation, or in a mode weaker than
+//! the platform's `minimum_isolation`, is refused (parsing refuses such
+//! documents already; tenants built in code are checked again here).
+//!
 //! # Applying
 //!
 //! Scripts are for `psql -f` (they use `\set ON_ERROR_STOP on` and, in
@@ -103,6 +107,10 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     }
     for tenant in cx.tenants {
         let slug = tenant.slug.as_str();
+        if let Some(problem) = weaker_than_allowed(cx, tenant) {
+            problems.tenant(tenant, problem);
+            continue;
+        }
         match script(cx, tenant) {
             Ok(text) => {
                 if let Err(e) = bundle.insert_secret(format!("postgres/{slug}.sql"), text) {
@@ -120,6 +128,32 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             Err(problem) => problems.tenant(tenant, problem),
         }
     }
+}
+
+/// The mode rules parsing already enforces, checked again because tenants
+/// built in code reach the renderer too: no shared rows under strict
+/// isolation (the tenant's or the platform's), and no mode weaker than the
+/// platform's minimum. Fails closed: nothing is rendered for the tenant.
+fn weaker_than_allowed(cx: &Context<'_>, tenant: &Tenant) -> Option<Problem> {
+    let iso = &tenant.isolation;
+    let strict = iso.strict || cx.switches.strict_isolation;
+    if strict && iso.mode == IsolationMode::Row {
+        return Some(Problem::new(
+            "/isolation/mode",
+            "strict isolation forbids shared rows: `row` mode is not rendered",
+        ));
+    }
+    if iso.mode < cx.switches.minimum_isolation {
+        return Some(Problem::new(
+            "/isolation/mode",
+            format!(
+                "`{}` is weaker than the platform's minimum `{}`: not rendered",
+                iso.mode.as_str(),
+                cx.switches.minimum_isolation.as_str()
+            ),
+        ));
+    }
+    None
 }
 
 /// Whether the tenant's services may log in: not while it is suspended or

@@ -526,6 +526,34 @@ fn row_mode_covers_every_shared_table_and_keys_policies_on_the_role() {
 }
 
 #[test]
+fn shared_rows_under_strict_isolation_or_below_the_minimum_are_refused() {
+    let mut tenants = examples();
+    let row = tenants
+        .iter()
+        .position(|t| t.isolation.mode == IsolationMode::Row)
+        .unwrap();
+    tenants[row].isolation.strict = true;
+    let text = refused(&tenants, &FakeSecrets);
+    assert!(
+        text.contains("/isolation/mode: strict isolation forbids shared rows"),
+        "{text}"
+    );
+    let mut strict = platform();
+    strict.switches.minimum_isolation = IsolationMode::Schema;
+    let problems = render(
+        &examples(),
+        &strict,
+        &Options::new(&FakeSecrets).with_targets(TARGETS),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        problems.contains("`row` is weaker than the platform's minimum `schema`"),
+        "{problems}"
+    );
+}
+
+#[test]
 fn suspended_and_offboarding_tenants_cannot_log_in() {
     for status in [
         tenant_model::TenantStatus::Suspended,
