@@ -153,6 +153,17 @@ refused "A cannot create in public" 'permission denied for schema public' "$A" "
 refused "A cannot create in the shared schema" 'permission denied for schema shared' "$A" "$AP" music "CREATE TABLE shared.evil (x int)"
 expect "A deletes its own row" "0" "$A" "$AP" music "DELETE FROM tracks WHERE id = 'a1'; SELECT count(*) FROM tracks"
 
+# Control: the checks above can fail. A permissive policy added by hand
+# (what the renderer must never write) makes B's rows visible to A.
+admin music -c "CREATE POLICY control_leak ON shared.tracks FOR SELECT TO $A USING (true)"
+if [ "$(as "$A" "$AP" music "SELECT count(*) FROM tracks WHERE tenant_id = '$BID'")" = 2 ]; then
+  pass "control: a hand-written permissive policy is caught by the same query"
+else
+  fail "control: the leak query did not see the leak"
+fi
+admin music -c "DROP POLICY control_leak ON shared.tracks"
+expect "control removed: B's rows are invisible again" "0" "$A" "$AP" music "SELECT count(*) FROM tracks WHERE tenant_id = '$BID'"
+
 echo "-- offboarding the twins (erasure_on_offboarding: true), twice"
 admin music -c "INSERT INTO shared.tracks VALUES ('a9', '$AID', 'A stays')"
 for round in 1 2; do

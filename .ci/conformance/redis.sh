@@ -79,5 +79,23 @@ check_pair lofi-labs "$ISO_REDIS_lofi_labs" lofi-twin "$ISO_REDIS_lofi_twin" no
 # A key prefix contains `-` but ends in `:`: acme-music cannot reach acme-musicx:...
 noperm "a longer name sharing the prefix text is another tenant's" acme-music "$ISO_REDIS_acme_music" GET "acme-musicx:k"
 
+# Control: the checks can fail. The same file with acme-music's key pattern
+# widened by hand to `~*` (what the renderer must never write), loaded into a
+# second server, lets acme-music read acme-twin's key.
+sed 's/^\(user acme-music .*\) ~acme-music:\* /\1 ~* /' "$ISO_OUT/redis/users.acl" > "$ISO_TMP/widened.acl"
+grep -q '^user acme-music .* ~\* ' "$ISO_TMP/widened.acl" || { echo "control: the sed did not widen the pattern"; exit 1; }
+CONTROL_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+redis-server --port "$CONTROL_PORT" --bind 127.0.0.1 --dir "$ISO_TMP" --save '' --appendonly no \
+  --aclfile "$ISO_TMP/widened.acl" --daemonize no >"$ISO_TMP/control.log" 2>&1 &
+CONTROL_PID=$!
+trap 'kill "$REDIS_PID" "$CONTROL_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$ISO_TMP"' EXIT
+for _ in $(seq 50); do
+  if redis-cli -h 127.0.0.1 -p "$CONTROL_PORT" PING 2>&1 | grep -qE 'NOAUTH|PONG'; then break; fi
+  sleep 0.1
+done
+REDISCLI_AUTH="$ISO_REDIS_acme_twin" redis-cli -h 127.0.0.1 -p "$CONTROL_PORT" --user acme-twin SET acme-twin:secret b-data >/dev/null
+got="$(REDISCLI_AUTH="$ISO_REDIS_acme_music" redis-cli --no-raw -h 127.0.0.1 -p "$CONTROL_PORT" --user acme-music GET acme-twin:secret 2>&1 || true)"
+if [ "$got" = '"b-data"' ]; then pass "control: a hand-widened pattern is caught by the same GET"; else fail "control: widened pattern gave [$got]"; fi
+
 echo "redis checks: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
