@@ -6,8 +6,8 @@
 //!
 //! Every script creates (or brings up to date) the tenant's login role —
 //! `LOGIN` (`NOLOGIN` while the tenant's `status` is `suspended` or
-//! `offboarding`: access stopped, data kept) `NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION
-//! NOBYPASSRLS`, its connection limit, its password as a SCRAM-SHA-256
+//! `offboarding`: access stopped, data kept) `NOSUPERUSER NOCREATEDB
+//! NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS`, its connection limit, its password as a SCRAM-SHA-256
 //! verifier — and stops if the role is a member of any other role (it could
 //! `SET ROLE` to it). Then, by `isolation.mode`:
 //!
@@ -21,8 +21,8 @@
 //!   `CREATE` is revoked from `PUBLIC`, the PostgreSQL 15 default); new
 //!   functions of the role are not executable by `PUBLIC`.
 //! - `row`: `CONNECT` and `USAGE` on the shared database and schema, nothing
-//!   on `public`; then for each of the platform's `shared_tables` in the tenant's
-//!   (shared) schema: the script stops with a clear message if the table or
+//!   on `public`; then for each of the platform's `shared_tables` in the
+//!   tenant's (shared) schema: the script stops with a clear message if the table or
 //!   its tenant column is missing (the application owns the tables), then
 //!   `ENABLE` and `FORCE ROW LEVEL SECURITY`, `SELECT, INSERT, UPDATE,
 //!   DELETE` for the role, and one policy named after the role, `FOR ALL TO`
@@ -55,9 +55,10 @@
 //! contain. The password is never written: the script carries a
 //! SCRAM-SHA-256 verifier computed here (4096 iterations, PostgreSQL's
 //! default). Its salt is derived from the tenant's id and role name
-//! (SHA-256 over both), so renders are byte-identical; a salt stays the same
-//! across password rotations, which only matters to an attacker who already
-//! holds the verifier. A verifier still allows offline guessing of the
+//! (SHA-256 over both), so renders are byte-identical. The price: the salt
+//! is predictable and survives password rotations, so an attacker could
+//! precompute guesses for one role before obtaining its verifier; it still
+//! differs per role, so no precomputation serves two roles. A verifier still allows offline guessing of the
 //! password, so the script is a **secret** file. Passwords must be ASCII:
 //! PostgreSQL prepares non-ASCII passwords with SASLprep, which is not
 //! implemented here, so they are refused rather than hashed differently.
