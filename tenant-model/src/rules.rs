@@ -1108,6 +1108,45 @@ isolation:
         parse(yaml, Format::Yaml).unwrap()
     }
 
+    #[test]
+    fn shared_tables_are_optional_unique_and_checked_identifiers() {
+        let base = "schema_version: 1\nregions: [{ name: eu-west-1, jurisdiction: eu }]\n";
+        let none: PlatformConfig = parse(base, Format::Yaml).unwrap();
+        assert!(none.shared_tables.is_empty());
+        let with =
+            format!("{base}shared_tables:\n  - {{ table: tracks, tenant_column: tenant_id }}\n");
+        let p: PlatformConfig = parse(&with, Format::Yaml).unwrap();
+        assert_eq!(p.shared_tables.len(), 1);
+        assert_eq!(p.shared_tables[0].tenant_column.as_str(), "tenant_id");
+        let twice = format!(
+            "{base}shared_tables:\n  - {{ table: tracks, tenant_column: tenant_id }}\n  - {{ table: tracks, tenant_column: owner }}\n"
+        );
+        let problems = parse::<PlatformConfig>(&twice, Format::Yaml).unwrap_err();
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|p| p.contains("/shared_tables/1/table") && p.contains("defined twice")),
+            "{shown:?}"
+        );
+        for bad in [
+            "{ table: Tracks, tenant_column: tenant_id }",
+            "{ table: user, tenant_column: tenant_id }",
+            "{ table: tracks }",
+            "{ table: tracks, tenant_column: tenant_id, schema: x }",
+        ] {
+            let text = format!("{base}shared_tables:\n  - {bad}\n");
+            let problems = parse::<PlatformConfig>(&text, Format::Yaml).unwrap_err();
+            assert!(
+                problems
+                    .iter()
+                    .all(|p| p.pointer().starts_with("/shared_tables/0")),
+                "{bad}: {:?}",
+                problems.iter().map(|p| p.to_string()).collect::<Vec<_>>()
+            );
+        }
+    }
+
     /// `n` tenants, distinct in everything but what `shape` changes.
     fn tenants(n: usize, shape: impl Fn(usize, &mut Tenant)) -> Vec<Tenant> {
         let base = base();
