@@ -44,7 +44,7 @@ fn nothing_at_a_secret_position_is_echoed() {
     let base = lofi(Format::Yaml);
     let at_cache = |secret: &str| {
         base.replace(
-            "    acl_user: lofi-labs\n",
+            "    acl_user: lofi-labs\n    password: { env: LOFI_LABS_REDIS_PASSWORD }\n",
             &format!("    acl_user: lofi-labs\n    password: {secret}\n"),
         )
     };

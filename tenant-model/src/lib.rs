@@ -85,7 +85,8 @@ pub use crate::parse::{
     Document, DocumentKind, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse, to_text,
 };
 pub use crate::platform::{
-    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, Switches,
+    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
+    Switches,
 };
 pub use crate::quotas::{
     Autoscaling, AutoscalingOverrides, MetricsLimits, MetricsOverrides, QuotaLimits,

@@ -11,7 +11,7 @@ use validator::Validate;
 use crate::error::{Problem, Problems};
 use crate::isolation::IsolationMode;
 use crate::quotas::TierPresets;
-use crate::text::{LabelName, Name, PromDuration};
+use crate::text::{LabelName, Name, PromDuration, SqlIdentifier};
 
 /// Platform-wide settings that apply to every tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
@@ -38,6 +38,23 @@ pub struct PlatformConfig {
     #[serde(default)]
     #[validate(nested)]
     pub monitoring: PlatformMonitoring,
+    /// The application's tables that tenants in `row` mode share, each with
+    /// the column holding the owning tenant's id. Row-level security is
+    /// rendered on each of them, in the schema named by each `row`-mode
+    /// tenant's `isolation.database.schema`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(length(max = 1000, message = "must list at most 1000 tables"))]
+    pub shared_tables: Vec<SharedTable>,
+}
+
+/// A table shared by the tenants in `row` mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedTable {
+    /// The table's name (in the shared schema).
+    pub table: SqlIdentifier,
+    /// The column holding the id (UUID) of the tenant a row belongs to.
+    pub tenant_column: SqlIdentifier,
 }
 
 /// The platform's switches; each has an environment variable from the seed.
@@ -224,6 +241,7 @@ impl Default for PlatformConfig {
             regions: Vec::new(),
             tiers: TierPresets::default(),
             monitoring: PlatformMonitoring::default(),
+            shared_tables: Vec::new(),
         }
     }
 }

@@ -48,6 +48,14 @@ impl Document for PlatformConfig {
             "region",
             problems,
         );
+        unique(
+            self.shared_tables
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("/shared_tables/{i}/table"), t.table.as_str())),
+            "shared table",
+            problems,
+        );
         for tier in crate::tenant::Tier::ALL {
             let limits = self.tiers.get(tier);
             let base = format!("/tiers/{}", tier.as_str());
@@ -1128,6 +1136,45 @@ isolation:
   cache: { key_prefix: "tenant-0:", acl_user: tenant-0 }
 "#;
         parse(yaml, Format::Yaml).unwrap()
+    }
+
+    #[test]
+    fn shared_tables_are_optional_unique_and_checked_identifiers() {
+        let base = "schema_version: 1\nregions: [{ name: eu-west-1, jurisdiction: eu }]\n";
+        let none: PlatformConfig = parse(base, Format::Yaml).unwrap();
+        assert!(none.shared_tables.is_empty());
+        let with =
+            format!("{base}shared_tables:\n  - {{ table: tracks, tenant_column: tenant_id }}\n");
+        let p: PlatformConfig = parse(&with, Format::Yaml).unwrap();
+        assert_eq!(p.shared_tables.len(), 1);
+        assert_eq!(p.shared_tables[0].tenant_column.as_str(), "tenant_id");
+        let twice = format!(
+            "{base}shared_tables:\n  - {{ table: tracks, tenant_column: tenant_id }}\n  - {{ table: tracks, tenant_column: owner }}\n"
+        );
+        let problems = parse::<PlatformConfig>(&twice, Format::Yaml).unwrap_err();
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|p| p.contains("/shared_tables/1/table") && p.contains("defined twice")),
+            "{shown:?}"
+        );
+        for bad in [
+            "{ table: Tracks, tenant_column: tenant_id }",
+            "{ table: user, tenant_column: tenant_id }",
+            "{ table: tracks }",
+            "{ table: tracks, tenant_column: tenant_id, schema: x }",
+        ] {
+            let text = format!("{base}shared_tables:\n  - {bad}\n");
+            let problems = parse::<PlatformConfig>(&text, Format::Yaml).unwrap_err();
+            assert!(
+                problems
+                    .iter()
+                    .all(|p| p.pointer().starts_with("/shared_tables/0")),
+                "{bad}: {:?}",
+                problems.iter().map(|p| p.to_string()).collect::<Vec<_>>()
+            );
+        }
     }
 
     /// `n` tenants, distinct in everything but what `shape` changes.

@@ -131,6 +131,34 @@ pub(crate) fn hostile() -> Vec<Tenant> {
             for d in &mut t.access_control.denies {
                 d.reason = text(500);
             }
+            // Names of their own in PostgreSQL and Redis (identifiers are
+            // validated, so no hostile text there), and passwords from the
+            // environment, so the corpus renders beside the examples.
+            let iso = &mut t.isolation;
+            let sql = |s: &str| tenant_model::SqlIdentifier::new(format!("hostile_{s}")).unwrap();
+            iso.database.role = sql(iso.database.role.as_str());
+            match iso.mode {
+                tenant_model::IsolationMode::Database => {
+                    iso.database.name = sql(iso.database.name.as_str());
+                }
+                tenant_model::IsolationMode::Schema => {
+                    iso.database.schema = sql(iso.database.schema.as_str());
+                }
+                tenant_model::IsolationMode::Row => {}
+            }
+            iso.database.password = Some(Secret::Env(format!("HOSTILE_{i}_PG_PASSWORD")));
+            iso.cache.key_prefix =
+                tenant_model::KeyPrefix::new(format!("hostile-{}", iso.cache.key_prefix)).unwrap();
+            iso.cache.acl_user =
+                tenant_model::Name::new(format!("hostile-{}", iso.cache.acl_user)).unwrap();
+            iso.cache.password = Some(Secret::Env(format!("HOSTILE_{i}_REDIS_PASSWORD")));
+            for g in &mut t.access_control.cross_tenant_grants {
+                if let tenant_model::Grantee::Tenant(slug) = &g.grantee {
+                    g.grantee = tenant_model::Grantee::Tenant(
+                        tenant_model::Slug::new(format!("hostile-{slug}")).unwrap(),
+                    );
+                }
+            }
             for (j, r) in t.slack.receivers.iter_mut().enumerate() {
                 // Inline secrets do not survive writing the document (they
                 // are redacted); the corpus refers to the environment.
