@@ -250,6 +250,27 @@ impl Context<'_> {
             .with_overrides(&tenant.quotas)
     }
 
+    /// A secret the output cannot do without, resolved: a missing one
+    /// (`missing` says why it is needed), one the resolver cannot read, or
+    /// an empty value is a problem at `pointer`.
+    pub(crate) fn required_secret(
+        &self,
+        secret: Option<&tenant_model::Secret>,
+        pointer: &str,
+        missing: &str,
+    ) -> Result<secrecy::SecretString, Problem> {
+        use secrecy::ExposeSecret;
+        let secret = secret.ok_or_else(|| Problem::new(pointer, missing))?;
+        let value = self
+            .secrets
+            .resolve(secret)
+            .map_err(|reason| Problem::new(pointer, reason))?;
+        if value.expose_secret().is_empty() {
+            return Err(Problem::new(pointer, "resolves to an empty password"));
+        }
+        Ok(value)
+    }
+
     /// The label that carries the tenant's slug.
     pub(crate) fn tenant_label(&self) -> &str {
         self.platform.monitoring.tenant_label.as_str()

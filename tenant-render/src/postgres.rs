@@ -555,20 +555,12 @@ fn offboard(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
 fn verifier(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
     const POINTER: &str = "/isolation/database/password";
     let db = &tenant.isolation.database;
-    let Some(secret) = &db.password else {
-        return Err(Problem::new(
-            POINTER,
-            "is missing: the PostgreSQL role needs a password (`{ env: NAME }` or `{ file: PATH }`)",
-        ));
-    };
-    let password = cx
-        .secrets
-        .resolve(secret)
-        .map_err(|reason| Problem::new(POINTER, reason))?;
+    let password = cx.required_secret(
+        db.password.as_ref(),
+        POINTER,
+        "is missing: the PostgreSQL role needs a password (`{ env: NAME }` or `{ file: PATH }`)",
+    )?;
     let password = password.expose_secret();
-    if password.is_empty() {
-        return Err(Problem::new(POINTER, "resolves to an empty password"));
-    }
     if !password.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(Problem::new(
             POINTER,

@@ -101,20 +101,12 @@ fn user_line(tenant: &Tenant, cx: &Context<'_>) -> Result<String, Problem> {
     let channels = channel_pattern(prefix)
         .map_err(|e| Problem::new("/isolation/cache/key_prefix", e.to_string()))?;
     const POINTER: &str = "/isolation/cache/password";
-    let Some(secret) = &cache.password else {
-        return Err(Problem::new(
-            POINTER,
-            "is missing: the Redis ACL user needs a password (`{ env: NAME }` or `{ file: PATH }`); `nopass` is never rendered",
-        ));
-    };
-    let password = cx
-        .secrets
-        .resolve(secret)
-        .map_err(|reason| Problem::new(POINTER, reason))?;
+    let password = cx.required_secret(
+        cache.password.as_ref(),
+        POINTER,
+        "is missing: the Redis ACL user needs a password (`{ env: NAME }` or `{ file: PATH }`); `nopass` is never rendered",
+    )?;
     let password = password.expose_secret();
-    if password.is_empty() {
-        return Err(Problem::new(POINTER, "resolves to an empty password"));
-    }
     let hash = hex::encode(Sha256::digest(password.as_bytes()));
     let state = if crate::postgres::serves(tenant) {
         "on"
