@@ -131,6 +131,12 @@ pub(crate) fn hostile() -> Vec<Tenant> {
             for d in &mut t.access_control.denies {
                 d.reason = text(500);
             }
+            // Grants name corpus tenants, so the corpus renders on its own.
+            for g in &mut t.access_control.cross_tenant_grants {
+                if let tenant_model::Grantee::Tenant(slug) = &mut g.grantee {
+                    *slug = tenant_model::Slug::new(format!("hostile-{}", slug.as_str())).unwrap();
+                }
+            }
             for (j, r) in t.slack.receivers.iter_mut().enumerate() {
                 // Inline secrets do not survive writing the document (they
                 // are redacted); the corpus refers to the environment.
