@@ -3,9 +3,10 @@
 # checked by Prometheus 2.42 itself (Debian bookworm's `prometheus` package,
 # the compatibility floor):
 #
-# 1. `tenantctl render` the example tenants and the hostile corpus
-#    (`tenant-render/tests/hostile/`), prometheus, mimir and kubernetes only
-#    (they need no secrets);
+# 1. `tenantctl render` the example tenants, the hostile corpus
+#    (`tenant-render/tests/hostile/`) and the SLI shapes
+#    (`tenant-render/tests/slo-shapes/`), prometheus, mimir and kubernetes
+#    only (they need no secrets);
 # 2. `promtool check rules` on every rendered rule file;
 # 3. `promtool test rules` on every generated SLO test file, after checking
 #    that a deliberately broken copy of one SLO rule file fails its test (so
@@ -54,11 +55,13 @@ only="--only prometheus,mimir,kubernetes"
 "$tenantctl" render examples/tenants examples/platform.yaml --out "$work/examples" $only
 # shellcheck disable=SC2086
 "$tenantctl" render tenant-render/tests/hostile examples/platform.yaml --out "$work/hostile" $only
+# shellcheck disable=SC2086
+"$tenantctl" render tenant-render/tests/slo-shapes examples/platform.yaml --out "$work/shapes" $only
 
-rule_files=("$work"/examples/prometheus/rules/*.yml "$work"/hostile/prometheus/rules/*.yml)
-test_files=("$work"/examples/prometheus/tests/*.yml "$work"/hostile/prometheus/tests/*.yml)
+rule_files=("$work"/{examples,hostile,shapes}/prometheus/rules/*.yml)
+test_files=("$work"/{examples,hostile,shapes}/prometheus/tests/*.yml)
 echo "rule files: ${#rule_files[@]}, test files: ${#test_files[@]}"
-[[ ${#rule_files[@]} -ge 4 && ${#test_files[@]} -ge 2 ]]
+[[ ${#rule_files[@]} -ge 6 && ${#test_files[@]} -ge 5 ]]
 
 # 2. Every rule file is valid for promtool.
 for f in "${rule_files[@]}"; do

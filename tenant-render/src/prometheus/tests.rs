@@ -9,7 +9,8 @@
 //! The input series are derived from the SLI queries themselves, parsed
 //! with `promql-parser`: an SLI is supported when both queries are linear
 //! combinations (`+`, `-`, multiplication or division by a number) of
-//! `sum(rate(selector[$window]))` or `sum(irate(...))` terms — the shape of
+//! `sum(rate(selector[$window]))` or `sum(irate(...))` terms (`sum by
+//! (...)` too, when the synthetic series lack those labels) — the shape of
 //! request-ratio SLIs (`code=~"5.."` over all requests) and of latency SLIs
 //! (`_count` minus the `_bucket{le="..."}` under the threshold). For each
 //! selector one series is made that it matches (exact matchers give the
@@ -25,7 +26,7 @@
 
 use std::collections::BTreeMap;
 
-use promql_parser::parser::{self, Expr, VectorSelector, token};
+use promql_parser::parser::{self, Expr, LabelModifier, VectorSelector, token};
 use serde::Serialize;
 use tenant_model::{Slo, Tenant};
 
@@ -91,6 +92,9 @@ type Labels = BTreeMap<String, String>;
 struct Term {
     coefficient: f64,
     selector: VectorSelector,
+    /// The labels of `sum by (...)`: the term is one series only when no
+    /// input series it reads carries them.
+    by: Vec<String>,
 }
 
 /// An SLO's SLI as linear forms, when it has the supported shape.
@@ -168,8 +172,8 @@ fn case(
             continue;
         };
         let (Some(error), Some(total)) = (
-            value(&m.error, candidates, rates),
-            value(&m.total, candidates, rates),
+            value(&m.error, candidates, rates).ok()?,
+            value(&m.total, candidates, rates).ok()?,
         ) else {
             continue;
         };
@@ -310,9 +314,14 @@ fn linear(e: &Expr, depth: usize) -> Option<Vec<Term>> {
     match e {
         Expr::Paren(p) => linear(&p.expr, depth + 1),
         Expr::Aggregate(a) => {
-            if a.op.id() != token::T_SUM || a.modifier.is_some() || a.param.is_some() {
+            if a.op.id() != token::T_SUM || a.param.is_some() {
                 return None;
             }
+            let by = match &a.modifier {
+                None => Vec::new(),
+                Some(LabelModifier::Include(labels)) => labels.labels.clone(),
+                Some(LabelModifier::Exclude(_)) => return None,
+            };
             let Expr::Call(c) = a.expr.as_ref() else {
                 return None;
             };
@@ -337,6 +346,7 @@ fn linear(e: &Expr, depth: usize) -> Option<Vec<Term>> {
             Some(vec![Term {
                 coefficient: 1.0,
                 selector: vs.clone(),
+                by,
             }])
         }
         Expr::Binary(b) => {
@@ -352,7 +362,7 @@ fn linear(e: &Expr, depth: usize) -> Option<Vec<Term>> {
                 let sign = if op == token::T_SUB { -1.0 } else { 1.0 };
                 lhs.extend(rhs.into_iter().map(|t| Term {
                     coefficient: sign * t.coefficient,
-                    selector: t.selector,
+                    ..t
                 }));
                 Some(lhs)
             } else if op == token::T_MUL || op == token::T_DIV {
@@ -378,7 +388,7 @@ fn linear(e: &Expr, depth: usize) -> Option<Vec<Term>> {
                         .into_iter()
                         .map(|t| Term {
                             coefficient: t.coefficient * factor,
-                            selector: t.selector,
+                            ..t
                         })
                         .collect(),
                 )
@@ -470,24 +480,31 @@ fn regex_example(re: &str) -> String {
     out
 }
 
-/// The value of a linear form given each candidate's rate; `None` when a
-/// term selects no series (PromQL then returns nothing).
-fn value(terms: &[Term], candidates: &[Labels], rates: &[f64]) -> Option<f64> {
+/// The value of a linear form given each candidate's rate: `Ok(None)` when
+/// a term selects no series (PromQL then returns nothing), `Err(Unknown)`
+/// when a `sum by` would split the series into several.
+fn value(terms: &[Term], candidates: &[Labels], rates: &[f64]) -> Result<Option<f64>, Unknown> {
     let mut sum = 0.0;
     for t in terms {
         let mut any = false;
         for (c, r) in candidates.iter().zip(rates) {
             if matches(&t.selector, c) {
+                if t.by.iter().any(|l| c.contains_key(l)) {
+                    return Err(Unknown);
+                }
                 any = true;
                 sum += t.coefficient * r;
             }
         }
         if !any {
-            return None;
+            return Ok(None);
         }
     }
-    Some(sum)
+    Ok(Some(sum))
 }
+
+/// A query whose value the model cannot predict for the input series.
+struct Unknown;
 
 /// Rates (total rate 1 per second) for the candidates so that error ÷ total
 /// is `ratio`: two candidates carry all events, the others none.
@@ -535,8 +552,8 @@ fn solve(m: &Model, candidates: &[Labels], ratio: f64) -> Option<Vec<f64>> {
                 *r.get_mut(j)? = y;
                 r
             };
-            let error = value(&m.error, candidates, &rates)?;
-            let total = value(&m.total, candidates, &rates)?;
+            let error = value(&m.error, candidates, &rates).ok()??;
+            let total = value(&m.total, candidates, &rates).ok()??;
             if total > 0.0 && ((error / total) - ratio).abs() <= 1e-9 * ratio.max(1e-12) {
                 return Some(rates);
             }

@@ -700,3 +700,50 @@ fn rendering_twice_gives_the_same_bytes() {
         render_rules(&tenants, &platform)
     );
 }
+
+#[test]
+fn sli_shapes_get_tests_where_the_synthetic_series_can_be_predicted() {
+    let path = crate::corpus::root().join("tenant-render/tests/slo-shapes/slo-shapes.yaml");
+    let t: Tenant = tenant_model::parse(
+        &std::fs::read_to_string(path).unwrap(),
+        tenant_model::Format::Yaml,
+    )
+    .unwrap();
+    let bundle = render_rules(std::slice::from_ref(&t), &platform());
+    let file: TestFile = parse(&bundle, "prometheus/tests/slo-shapes.slo.test.yml");
+    let tested: Vec<&str> = file
+        .tests
+        .iter()
+        .map(|c| c.name.split(' ').nth(1).unwrap())
+        .collect();
+    // `routed` groups by a label its own selectors set: several series, no
+    // prediction, no test. Every other shape gets its three cases.
+    let expected: Vec<&str> = [
+        "api-availability",
+        "generation-latency",
+        "api-strict",
+        "odd-shape",
+        "histogram",
+    ]
+    .into_iter()
+    .flat_map(|s| [s; 3])
+    .collect();
+    assert_eq!(tested, expected);
+    // api-availability and api-strict read the same series: a 20x burn of
+    // the first (99.9 %) is 2x for the second (99 %), which then opens a
+    // ticket but does not page.
+    let case = &file.tests[0];
+    let slos = |alert: &str| -> Vec<String> {
+        case.alert_rule_test
+            .iter()
+            .filter(|a| a.alertname == alert)
+            .flat_map(|a| &a.exp_alerts)
+            .map(|e| e.exp_labels["slo"].clone())
+            .collect()
+    };
+    assert_eq!(slos(names::SLO_PAGE_ALERT), ["api-availability"]);
+    assert_eq!(
+        slos(names::SLO_TICKET_ALERT),
+        ["api-availability", "api-strict", "odd-shape"]
+    );
+}
