@@ -2,6 +2,31 @@
 //! group names, secret file paths. Several targets refer to one another by
 //! these (an alert's `dashboard_url` names the dashboard the Grafana
 //! renderer writes), so they are defined once, here.
+//!
+//! # Prometheus rule and label names
+//!
+//! | name | what |
+//! | --- | --- |
+//! | group `<slug>-alerts`, `<slug>-records`, `<slug>-slo-<slo>` | [`rule_group`]; `-2`, `-3`, ... when split at `rules_per_group` |
+//! | label `<tenant_label>` (platform, default `tenant`) | the slug, on every rule's output; every selector matches it exactly |
+//! | label `severity` | on every alert: the rule's severity; `critical` for SLO pages, `warning` for tickets |
+//! | label `slo` ([`SLO_LABEL`]) | the SLO's name, on every SLO recording and alert |
+//! | `slo:sli_error:ratio_rate<w>` ([`slo_error_ratio`]) | error ÷ total over w ∈ [`SLO_WINDOWS`] (5m, 30m, 1h, 2h, 6h, 1d, 3d) |
+//! | `slo:sli_error:ratio_period` ([`SLO_ERROR_RATIO_PERIOD`]) | the same over the SLO's period |
+//! | `slo:objective:ratio` ([`SLO_OBJECTIVE`]) | the objective (`0.999`) |
+//! | `slo:error_budget:ratio` ([`SLO_ERROR_BUDGET`]) | 1 − objective |
+//! | `slo:current_burn_rate:ratio` ([`SLO_CURRENT_BURN_RATE`]) | 5m error ratio ÷ budget |
+//! | `slo:period_burn_rate:ratio` ([`SLO_PERIOD_BURN_RATE`]) | period error ratio ÷ budget |
+//! | `slo:period_error_budget_remaining:ratio` ([`SLO_BUDGET_REMAINING`]) | 1 − period burn rate |
+//! | alert `SloErrorBudgetBurnPage` ([`SLO_PAGE_ALERT`]) | 1h and 5m above 0.02·period/1h × budget, or 6h and 30m above 0.05·period/6h × budget |
+//! | alert `SloErrorBudgetBurnTicket` ([`SLO_TICKET_ALERT`]) | 1d and 2h above 0.10·period/1d × budget, or 3d and 6h above 0.10·period/3d × budget |
+//!
+//! Alerts carry the annotations `summary`, `description` (when the tenant
+//! wrote one), `runbook_url` (when written) and `dashboard_url`
+//! ([`dashboard_path`], relative to Grafana's root URL: the tenant's first
+//! dashboard, else [`OVERVIEW_DASHBOARD`]; SLO alerts link to
+//! [`SLO_DASHBOARD`]). Tenant text in alert labels and annotations is quoted
+//! for Go templates (`{{` → `{{ "{{" }}`), so Prometheus shows it as written.
 
 use sha2::{Digest, Sha256};
 use tenant_model::Tenant;

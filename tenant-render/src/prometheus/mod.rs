@@ -57,7 +57,7 @@
 //!
 //! # Tests
 //!
-//! See [`tests`](self) — the generated promtool tests: for each SLO whose
+//! The generated promtool tests (the `tests` module): for each SLO whose
 //! SLI is a sum of rates (the supported shape, see the `tests` module), three
 //! cases with synthetic input series burning the budget at 20× (page and
 //! ticket fire), 4× (ticket only) and 0.5× (nothing fires), with the exact
