@@ -75,11 +75,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tenant_model::{Problem, Tenant};
 
-use crate::escape::promql;
 use crate::{Bundle, Context, Problems, internal, names};
 
+mod memo;
 mod slo;
 mod tests;
+
+pub(crate) use memo::Memo;
 
 /// A rule file: `groups:`.
 #[derive(Debug, Clone, Serialize)]
@@ -159,10 +161,13 @@ pub(crate) fn renders_rules(cx: &Context<'_>, tenant: &Tenant) -> bool {
 /// The tenant's rule groups, or `None` when the switches say nothing is
 /// rendered for it; problems (an expression that cannot be locked, more
 /// groups than its limits allow) are reported at their pointers.
-pub(crate) fn tenant_rules(
-    cx: &Context<'_>,
-    tenant: &Tenant,
-) -> Result<Option<TenantRules>, Vec<Problem>> {
+pub(crate) fn tenant_rules(cx: &Context<'_>, tenant: &Tenant) -> memo::Rules {
+    cx.rule_memo.rules(tenant.slug.as_str(), || {
+        build(cx, tenant).map(|rules| rules.map(std::sync::Arc::new))
+    })
+}
+
+fn build(cx: &Context<'_>, tenant: &Tenant) -> Result<Option<TenantRules>, Vec<Problem>> {
     if !renders_rules(cx, tenant) {
         return Ok(None);
     }
@@ -189,7 +194,7 @@ pub(crate) fn tenant_rules(
 
     let mut alerts = Vec::with_capacity(m.alert_rules.len());
     for (i, r) in m.alert_rules.iter().enumerate() {
-        let expr = match promql::lock(&r.expr, label, slug) {
+        let expr = match cx.rule_memo.lock(&r.expr, label, slug) {
             Ok(expr) => expr,
             Err(e) => {
                 problems.push(Problem::new(
@@ -228,7 +233,7 @@ pub(crate) fn tenant_rules(
 
     let mut records = Vec::with_capacity(m.recording_rules.len());
     for (i, r) in m.recording_rules.iter().enumerate() {
-        let expr = match promql::lock(&r.expr, label, slug) {
+        let expr = match cx.rule_memo.lock(&r.expr, label, slug) {
             Ok(expr) => expr,
             Err(e) => {
                 problems.push(Problem::new(
@@ -258,7 +263,7 @@ pub(crate) fn tenant_rules(
     let mut slo_groups = Vec::new();
     let mut slo_rules = Vec::with_capacity(m.slos.len());
     for (i, s) in m.slos.iter().enumerate() {
-        match slo::rules(tenant, label, i, s) {
+        match slo::rules(&cx.rule_memo, tenant, label, i, s) {
             Ok(rules) => slo_rules.push(rules),
             Err(p) => problems.extend(p),
         }
@@ -302,7 +307,7 @@ pub(crate) fn tenant_rules(
         )]);
     }
 
-    let tests = tests::file(tenant, label, &m.slos);
+    let tests = tests::file(&cx.rule_memo, tenant, label, &m.slos);
     Ok(Some(TenantRules {
         rules: rule_groups,
         slo: slo_groups,

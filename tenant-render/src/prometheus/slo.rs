@@ -123,6 +123,7 @@ pub(crate) fn annotations(tenant: &Tenant, s: &Slo, page: bool) -> BTreeMap<Stri
 
 /// The rules of SLO number `index` of `tenant`.
 pub(crate) fn rules(
+    memo: &super::Memo,
     tenant: &Tenant,
     label: &str,
     index: usize,
@@ -150,7 +151,7 @@ pub(crate) fn rules(
             ("error_query", &s.sli.error_query),
             ("total_query", &s.sli.total_query),
         ]) {
-            match promql::lock_sli(query, window, label, slug) {
+            match memo.lock_sli(query, window, label, slug) {
                 Ok(locked) => *slot = locked,
                 Err(e) => {
                     let pointer = format!("/monitoring/slos/{index}/sli/{field}");

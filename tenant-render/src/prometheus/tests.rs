@@ -25,11 +25,13 @@
 //! threshold.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use promql_parser::parser::{self, Expr, LabelModifier, VectorSelector, token};
 use serde::Serialize;
 use tenant_model::{Slo, Tenant};
 
+use super::memo::{PLACEHOLDER_SLUG, shareable};
 use super::slo;
 use crate::escape::promql;
 use crate::names;
@@ -103,15 +105,62 @@ struct Model {
     total: Vec<Term>,
 }
 
+/// An SLO's SLI, parsed once: its model (when it has the supported shape)
+/// and all its selectors, locked to `slug` (the tenant's, or the memo's
+/// placeholder when the queries are shared between tenants).
+pub(crate) struct SloModel {
+    model: Option<Model>,
+    selectors: Vec<VectorSelector>,
+    slug: String,
+}
+
+fn slo_model(
+    memo: Option<&super::Memo>,
+    s: &Slo,
+    label: &str,
+    slug: &str,
+) -> Option<Arc<SloModel>> {
+    let (error, total) = (&s.sli.error_query, &s.sli.total_query);
+    let make = |slug: &str| {
+        Some(SloModel {
+            model: model(s, label, slug),
+            selectors: all_selectors(s, label, slug),
+            slug: slug.to_owned(),
+        })
+    };
+    match memo {
+        Some(memo) if shareable(error, label) && shareable(total, label) => {
+            memo.model(error, total, || make(PLACEHOLDER_SLUG))
+        }
+        _ => make(slug).map(Arc::new),
+    }
+}
+
 /// The test file of `tenant`'s SLOs, or `None` when none can be tested.
-pub(crate) fn file(tenant: &Tenant, label: &str, slos: &[Slo]) -> Option<TestFile> {
+pub(crate) fn file(
+    memo: &super::Memo,
+    tenant: &Tenant,
+    label: &str,
+    slos: &[Slo],
+) -> Option<TestFile> {
     let slug = tenant.slug.as_str();
-    let models: Vec<Option<Model>> = slos.iter().map(|s| model(s, label, slug)).collect();
-    let selectors: Vec<Vec<VectorSelector>> =
-        slos.iter().map(|s| all_selectors(s, label, slug)).collect();
+    let mut parsed: Vec<Arc<SloModel>> = slos
+        .iter()
+        .map(|s| slo_model(Some(memo), s, label, slug))
+        .collect::<Option<_>>()?;
+    // The expectations compare every SLO with the same series: when some
+    // SLIs are shared and some are not, parse them all for this tenant.
+    if parsed.iter().any(|p| p.slug != PLACEHOLDER_SLUG)
+        && parsed.iter().any(|p| p.slug == PLACEHOLDER_SLUG)
+    {
+        parsed = slos
+            .iter()
+            .map(|s| slo_model(None, s, label, slug))
+            .collect::<Option<_>>()?;
+    }
     let mut tests = Vec::new();
-    for (s, m) in slos.iter().zip(&models) {
-        let Some(m) = m else { continue };
+    for (s, sm) in slos.iter().zip(&parsed) {
+        let Some(m) = &sm.model else { continue };
         let Some(candidates) = candidates(m) else {
             continue;
         };
@@ -124,8 +173,8 @@ pub(crate) fn file(tenant: &Tenant, label: &str, slos: &[Slo]) -> Option<TestFil
                 tenant,
                 label,
                 slos,
-                &models,
-                &selectors,
+                &parsed,
+                &sm.slug,
                 s,
                 what,
                 &candidates,
@@ -151,8 +200,8 @@ fn case(
     tenant: &Tenant,
     label: &str,
     slos: &[Slo],
-    models: &[Option<Model>],
-    selectors: &[Vec<VectorSelector>],
+    parsed: &[Arc<SloModel>],
+    model_slug: &str,
     slo_under_test: &Slo,
     what: &str,
     candidates: &[Labels],
@@ -160,10 +209,16 @@ fn case(
 ) -> Option<TestGroup> {
     let mut page = Vec::new();
     let mut ticket = Vec::new();
-    for ((s, m), sels) in slos.iter().zip(models).zip(selectors) {
-        let Some(m) = m else {
+    for (s, sm) in slos.iter().zip(parsed) {
+        // Never true (see `file`); a mix would compare unlike series.
+        if sm.slug != model_slug {
+            debug_assert!(false, "SLI models locked to different slugs");
+            return None;
+        }
+        let Some(m) = &sm.model else {
             // An SLO we cannot model must not read the synthetic series.
-            if sels
+            if sm
+                .selectors
                 .iter()
                 .any(|sel| candidates.iter().any(|c| matches(sel, c)))
             {
@@ -214,7 +269,7 @@ fn case(
         .iter()
         .zip(rates)
         .map(|(c, r)| InputSeries {
-            series: series_text(c),
+            series: series_text(c, label, model_slug, tenant.slug.as_str()),
             values: format!("0+{}x{SAMPLES}", slo::number(r * EVENTS_PER_MINUTE)),
         })
         .collect();
@@ -237,13 +292,20 @@ fn case(
     })
 }
 
-/// `metric{label="value",...}` in promtool's series notation.
-fn series_text(labels: &Labels) -> String {
+/// `metric{label="value",...}` in promtool's series notation, the tenant
+/// label's value `model_slug` replaced by the tenant's `slug`.
+fn series_text(labels: &Labels, label: &str, model_slug: &str, slug: &str) -> String {
     let name = labels.get("__name__").map_or("", String::as_str);
     let rest: Vec<String> = labels
         .iter()
         .filter(|(k, _)| k.as_str() != "__name__")
-        .map(|(k, v)| promql::matcher(k, v))
+        .map(|(k, v)| {
+            if k == label && v == model_slug {
+                promql::matcher(k, slug)
+            } else {
+                promql::matcher(k, v)
+            }
+        })
         .collect();
     format!("{name}{{{}}}", rest.join(","))
 }
