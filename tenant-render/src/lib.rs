@@ -238,6 +238,8 @@ pub(crate) struct Context<'a> {
     pub(crate) platform: &'a PlatformConfig,
     pub(crate) switches: &'a Switches,
     pub(crate) secrets: &'a dyn SecretResolver,
+    /// What the rule targets (prometheus, mimir, kubernetes) share.
+    pub(crate) rule_memo: prometheus::Memo,
 }
 
 #[allow(dead_code, reason = "each renderer's issue uses its part")]
@@ -297,6 +299,7 @@ pub fn render(
         platform,
         switches: &platform.switches,
         secrets: options.secrets,
+        rule_memo: prometheus::Memo::default(),
     };
     let mut problems = Problems::default();
     let mut seen = std::collections::BTreeSet::new();

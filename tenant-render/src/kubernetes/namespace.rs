@@ -116,7 +116,7 @@ fn labels(tenant: &Tenant) -> BTreeMap<&'static str, String> {
 fn metadata(tenant: &Tenant, name: &str) -> Metadata {
     Metadata {
         name: name.to_owned(),
-        namespace: Some(names::namespace(tenant)),
+        namespace: Some(names::namespace(tenant).to_owned()),
         labels: labels(tenant),
         annotations: BTreeMap::new(),
     }
@@ -137,7 +137,7 @@ fn namespace(tenant: &Tenant) -> Object<()> {
         api_version: "v1",
         kind: "Namespace",
         metadata: Metadata {
-            name: names::namespace(tenant),
+            name: names::namespace(tenant).to_owned(),
             namespace: None,
             labels: labels(tenant),
             annotations: BTreeMap::from([

@@ -1,5 +1,74 @@
-//! Kubernetes: the Prometheus Operator `PrometheusRule` of each tenant (not rendered yet: its issue adds it).
+//! Kubernetes: each tenant's Prometheus Operator `PrometheusRule`
+//! (`kubernetes/<slug>/prometheusrule.yml`, `monitoring.coreos.com/v1`) in
+//! the tenant's namespace ([`crate::names::namespace`]), holding the same
+//! tenant-locked groups as its Prometheus rule files (alerting and
+//! recording rules, then the SLO rules). It is written when those files
+//! are (see the `prometheus` module's switches); the resource is named
+//! `<slug>-rules` and labelled with the tenant label.
 
-use crate::{Bundle, Context, Problems};
+use std::collections::BTreeMap;
 
-pub(crate) fn render(_cx: &Context<'_>, _bundle: &mut Bundle, _problems: &mut Problems) {}
+use serde::Serialize;
+
+use crate::prometheus::{Group, report, tenant_rules};
+use crate::{Bundle, Context, Problems, internal, names};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PrometheusRule {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: Metadata,
+    spec: Spec,
+}
+
+#[derive(Serialize)]
+struct Metadata {
+    name: String,
+    namespace: String,
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Spec {
+    groups: Vec<Group>,
+}
+
+pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
+    for tenant in cx.tenants {
+        let rules = match tenant_rules(cx, tenant) {
+            Ok(Some(rules)) => rules,
+            Ok(None) => continue,
+            Err(list) => {
+                report(problems, tenant, list);
+                continue;
+            }
+        };
+        let groups: Vec<Group> = rules.all_groups().cloned().collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let slug = tenant.slug.as_str();
+        let mut labels = BTreeMap::new();
+        labels.insert(cx.tenant_label().to_owned(), slug.to_owned());
+        let resource = PrometheusRule {
+            api_version: "monitoring.coreos.com/v1",
+            kind: "PrometheusRule",
+            metadata: Metadata {
+                name: format!("{slug}-rules"),
+                namespace: names::namespace(tenant).to_owned(),
+                labels,
+            },
+            spec: Spec { groups },
+        };
+        match crate::escape::yaml::to_string(&resource) {
+            Ok(text) => {
+                if let Err(e) = bundle.insert(format!("kubernetes/{slug}/prometheusrule.yml"), text)
+                {
+                    internal(problems, e);
+                }
+            }
+            Err(e) => internal(problems, e),
+        }
+    }
+}

@@ -376,7 +376,8 @@ fn hostile_corpus_renders_and_labels_stay_valid() {
             assert!(label_value(v.as_str().unwrap()), "{path}: {key}={v}");
         }
     }
-    assert_eq!(manifests, 15);
+    // Five isolation manifests and one PrometheusRule per tenant.
+    assert_eq!(manifests, hostile().len() * 6);
 }
 
 #[test]

@@ -1,0 +1,124 @@
+//! Render throughput: `tenant_render::render` of the prometheus, mimir and
+//! kubernetes targets for N generated tenants (5 alerting rules, 2
+//! recording rules and 2 SLOs each), on one thread.
+//!
+//! `render N [--dump FILE]`: builds N tenants from the acme-music example,
+//! renders them (best of 3 runs after one warm-up), and prints one line of
+//! JSON: tenants, files, bytes, seconds, peak heap bytes and peak RSS
+//! (VmHWM). `--dump` writes the tenants as JSON for the Python baseline
+//! (bench/render/pyyaml_render.py), which renders the same files.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use tenant_model::{Format, PlatformConfig, Tenant, parse};
+use tenant_render::{FakeSecrets, Options, Target, render};
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator and only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn tenants(n: usize) -> Vec<Tenant> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let text = std::fs::read_to_string(format!("{root}/examples/tenants/acme-music.yaml")).unwrap();
+    let base: Tenant = parse(&text, Format::Yaml).unwrap();
+    let m = &base.monitoring;
+    let mut alerts = m.alert_rules.clone();
+    for (i, expr) in [
+        "sum(rate(http_requests_total{code=~\"4..\"}[5m])) > 100",
+        "histogram_quantile(0.99, sum by (le) (rate(generation_duration_seconds_bucket[5m]))) > 20",
+        "absent(up{job=\"api\"})",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = m.alert_rules[0].clone();
+        r.alert = tenant_model::AlertName::new(format!("Generated{i}")).unwrap();
+        r.expr = (*expr).to_owned();
+        alerts.push(r);
+    }
+    let mut records = m.recording_rules.clone();
+    let mut r = records[0].clone();
+    r.record = tenant_model::MetricName::new("tenant:generation:rate5m".to_owned()).unwrap();
+    r.expr = "sum(rate(generation_duration_seconds_count[5m]))".to_owned();
+    records.push(r);
+    assert_eq!((alerts.len(), records.len(), m.slos.len()), (5, 2, 2));
+    (0..n)
+        .map(|i| {
+            let mut t = base.clone();
+            t.id = tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
+            t.slug = tenant_model::Slug::new(format!("t{i:05}-acme")).unwrap();
+            t.monitoring.alert_rules = alerts.clone();
+            t.monitoring.recording_rules = records.clone();
+            t
+        })
+        .collect()
+}
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let tenants = tenants(n);
+    let platform = PlatformConfig::default();
+    if let Some(i) = args.iter().position(|a| a == "--dump") {
+        let json = serde_json::to_string(&tenants).unwrap();
+        std::fs::write(&args[i + 1], json).unwrap();
+    }
+    let targets: Vec<Target> = match args.iter().position(|a| a == "--only") {
+        Some(i) => args[i + 1].split(',').map(|t| Target::from_name(t).unwrap()).collect(),
+        None => vec![Target::Prometheus, Target::Mimir, Target::Kubernetes],
+    };
+    let options = Options::new(&FakeSecrets).with_targets(targets);
+    let base_heap = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base_heap, Ordering::Relaxed);
+    let mut best = f64::INFINITY;
+    let mut files = 0;
+    let mut bytes = 0;
+    for run in 0..4 {
+        let start = Instant::now();
+        let bundle = render(&tenants, &platform, &options).unwrap();
+        let secs = start.elapsed().as_secs_f64();
+        files = bundle.len();
+        bytes = bundle.iter().map(|(_, f)| f.contents().len()).sum::<usize>();
+        drop(bundle);
+        if run > 0 {
+            best = best.min(secs);
+        }
+    }
+    let peak = PEAK.load(Ordering::Relaxed) - base_heap;
+    println!(
+        "{{\"impl\": \"tenant-render\", \"tenants\": {n}, \"files\": {files}, \"bytes\": {bytes}, \"seconds\": {best:.4}, \"peak_heap_bytes\": {peak}, \"vm_hwm_kib\": {}}}",
+        vm_hwm_kib()
+    );
+}

@@ -1,0 +1,414 @@
+//! The `prometheus` target: each tenant's alerting and recording rules
+//! (`prometheus/rules/<slug>.rules.yml`), its SLO recordings and burn-rate
+//! alerts (`prometheus/rules/<slug>.slo.rules.yml`) and promtool unit tests
+//! for those alerts (`prometheus/tests/<slug>.slo.test.yml`).
+//!
+//! # Groups
+//!
+//! Every group has an explicit `interval` (the tenant's
+//! `monitoring.evaluation_interval`, else the platform's; Prometheus before
+//! 2.49 needs it). The tenant's alerting rules go to `<slug>-alerts`, its
+//! recording rules to `<slug>-records`, and each SLO's rules to
+//! `<slug>-slo-<name>` (see [`crate::names::rule_group`]). A group holds at
+//! most the tenant's effective `rules_per_group` rules: a longer list is
+//! split into `<slug>-alerts`, `<slug>-alerts-2`, ... in document order.
+//! All groups of both rule files together must fit the tenant's effective
+//! `max_rule_groups`; more is a document problem at `/monitoring`, never a
+//! silent cut.
+//!
+//! # Rules
+//!
+//! Every expression is locked to the tenant ([`crate::escape::promql::lock`]):
+//! each selector carries `<tenant_label>="<slug>"`. Every rule is labelled
+//! with the tenant label; alerts also with `severity` (both set by
+//! tenant-kit, over any label of the same name the tenant wrote). Alerts carry
+//! the annotations `summary`, `description` (when written), `runbook_url`
+//! (when written) and `dashboard_url`: the path
+//! ([`crate::names::dashboard_path`]) of the tenant's first dashboard, or of
+//! the generated overview dashboard when it has none; SLO alerts link to the
+//! SLO dashboard. The path is relative to Grafana's root URL.
+//!
+//! Prometheus expands alert labels and annotations as Go templates. Tenant
+//! text is data, not a template: every `{{` in it is written as
+//! `{{ "{{" }}`, so the text the alert carries is exactly the text the tenant
+//! wrote (`{{ $value }}` is not expanded).
+//!
+//! # SLOs
+//!
+//! For each SLO (objective `o` percent, period `P`, error budget
+//! `b = 1 - o/100`), labelled `<tenant_label>="<slug>"` and `slo="<name>"`:
+//!
+//! | rule | expression |
+//! | --- | --- |
+//! | `slo:sli_error:ratio_rate<w>` for w in 5m, 30m, 1h, 2h, 6h, 1d, 3d | `(error_query[w]) / (total_query[w])` |
+//! | `slo:sli_error:ratio_period` | the same over `P` |
+//! | `slo:objective:ratio` | `vector(o/100)` |
+//! | `slo:error_budget:ratio` | `vector(b)` |
+//! | `slo:current_burn_rate:ratio` | `slo:sli_error:ratio_rate5m / b` |
+//! | `slo:period_burn_rate:ratio` | `slo:sli_error:ratio_period / b` |
+//! | `slo:period_error_budget_remaining:ratio` | `1 - slo:period_burn_rate:ratio` |
+//! | alert `SloErrorBudgetBurnPage`, severity `critical` | 1h and 5m above `0.02·P/1h · b`, or 6h and 30m above `0.05·P/6h · b` |
+//! | alert `SloErrorBudgetBurnTicket`, severity `warning` | 1d and 2h above `0.10·P/1d · b`, or 3d and 6h above `0.10·P/3d · b` |
+//!
+//! For a 30-day period the factors are 14.4, 6, 3 and 1; for 28 days 13.44,
+//! 5.6, 2.8 and 0.933 (the multiwindow, multi-burn-rate method of the SRE
+//! workbook, as Sloth and Pyrra generate it). The objective is rounded to
+//! 10⁻⁹ percent.
+//!
+//! # Tests
+//!
+//! The generated promtool tests (the `tests` module): for each SLO whose
+//! SLI is a sum of rates (the supported shape, see the `tests` module), three
+//! cases with synthetic input series burning the budget at 20× (page and
+//! ticket fire), 4× (ticket only) and 0.5× (nothing fires), with the exact
+//! labels and annotations expected.
+//!
+//! # Switches
+//!
+//! Nothing is rendered for a tenant when the platform's
+//! `monitoring_enabled` or `prometheus_metrics` switch is off or the
+//! tenant's `monitoring.enabled` is false; the Mimir rule namespace and the
+//! `PrometheusRule` follow the same rule ([`tenant_rules`] returns `None`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tenant_model::{Problem, Tenant};
+
+use crate::{Bundle, Context, Problems, internal, names};
+
+mod memo;
+mod slo;
+mod tests;
+
+pub(crate) use memo::Memo;
+
+/// A rule file: `groups:`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RuleFile {
+    pub(crate) groups: Vec<Group>,
+}
+
+/// A rule group.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Group {
+    pub(crate) name: String,
+    pub(crate) interval: String,
+    pub(crate) rules: Vec<Rule>,
+}
+
+/// A recording or alerting rule.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Rule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) record: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) alert: Option<String>,
+    /// The expression, locked to the tenant.
+    pub(crate) expr: String,
+    /// The expression without the tenant matchers (for Mimir, where the
+    /// tenant is the org id).
+    #[serde(skip)]
+    pub(crate) unlocked_expr: String,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub(crate) for_duration: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) annotations: BTreeMap<String, String>,
+}
+
+/// Everything the rule renderers write for one tenant.
+#[derive(Debug, Clone)]
+pub(crate) struct TenantRules {
+    /// The groups of `<slug>.rules.yml` (alerting and recording rules).
+    pub(crate) rules: Vec<Group>,
+    /// The groups of `<slug>.slo.rules.yml`.
+    pub(crate) slo: Vec<Group>,
+    /// The promtool test file, when at least one SLO can be tested.
+    pub(crate) tests: Option<tests::TestFile>,
+}
+
+impl TenantRules {
+    /// Every group, rule file first.
+    pub(crate) fn all_groups(&self) -> impl Iterator<Item = &Group> {
+        self.rules.iter().chain(self.slo.iter())
+    }
+
+    /// Every group with its expressions unlocked (for Mimir).
+    pub(crate) fn unlocked_groups(&self) -> Vec<Group> {
+        self.all_groups()
+            .map(|g| Group {
+                rules: g
+                    .rules
+                    .iter()
+                    .map(|r| Rule {
+                        expr: r.unlocked_expr.clone(),
+                        ..r.clone()
+                    })
+                    .collect(),
+                ..g.clone()
+            })
+            .collect()
+    }
+}
+
+/// Whether rule files are rendered for `tenant` at all.
+pub(crate) fn renders_rules(cx: &Context<'_>, tenant: &Tenant) -> bool {
+    cx.switches.monitoring_enabled && cx.switches.prometheus_metrics && tenant.monitoring.enabled
+}
+
+/// The tenant's rule groups, or `None` when the switches say nothing is
+/// rendered for it; problems (an expression that cannot be locked, more
+/// groups than its limits allow) are reported at their pointers.
+pub(crate) fn tenant_rules(cx: &Context<'_>, tenant: &Tenant) -> memo::Rules {
+    cx.rule_memo.rules(tenant.slug.as_str(), || {
+        build(cx, tenant).map(|rules| rules.map(std::sync::Arc::new))
+    })
+}
+
+fn build(cx: &Context<'_>, tenant: &Tenant) -> Result<Option<TenantRules>, Vec<Problem>> {
+    if !renders_rules(cx, tenant) {
+        return Ok(None);
+    }
+    let label = cx.tenant_label();
+    let slug = tenant.slug.as_str();
+    let m = &tenant.monitoring;
+    let limits = cx.limits(tenant).metrics;
+    let per_group = usize::try_from(limits.rules_per_group)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let interval = m
+        .evaluation_interval
+        .as_ref()
+        .unwrap_or(&cx.platform.monitoring.evaluation_interval)
+        .as_str()
+        .to_owned();
+    let mut problems = Vec::new();
+
+    let dashboard = m
+        .dashboards
+        .first()
+        .map_or(names::OVERVIEW_DASHBOARD, |d| d.name.as_str());
+    let dashboard_url = names::dashboard_path(tenant, dashboard);
+
+    let mut alerts = Vec::with_capacity(m.alert_rules.len());
+    for (i, r) in m.alert_rules.iter().enumerate() {
+        let expr = match cx.rule_memo.lock(&r.expr, label, slug) {
+            Ok(expr) => expr,
+            Err(e) => {
+                problems.push(Problem::new(
+                    format!("/monitoring/alert_rules/{i}/expr"),
+                    e.message(),
+                ));
+                continue;
+            }
+        };
+        let mut labels: BTreeMap<String, String> = r
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), template_text(v)))
+            .collect();
+        labels.insert(label.to_owned(), slug.to_owned());
+        labels.insert("severity".to_owned(), r.severity.as_str().to_owned());
+        let mut annotations = BTreeMap::new();
+        annotations.insert("summary".to_owned(), template_text(&r.summary));
+        if let Some(d) = &r.description {
+            annotations.insert("description".to_owned(), template_text(d));
+        }
+        if let Some(u) = &r.runbook_url {
+            annotations.insert("runbook_url".to_owned(), template_text(u));
+        }
+        annotations.insert("dashboard_url".to_owned(), template_text(&dashboard_url));
+        alerts.push(Rule {
+            record: None,
+            alert: Some(r.alert.as_str().to_owned()),
+            expr,
+            unlocked_expr: r.expr.clone(),
+            for_duration: r.for_duration.as_ref().map(|d| d.as_str().to_owned()),
+            labels,
+            annotations,
+        });
+    }
+
+    let mut records = Vec::with_capacity(m.recording_rules.len());
+    for (i, r) in m.recording_rules.iter().enumerate() {
+        let expr = match cx.rule_memo.lock(&r.expr, label, slug) {
+            Ok(expr) => expr,
+            Err(e) => {
+                problems.push(Problem::new(
+                    format!("/monitoring/recording_rules/{i}/expr"),
+                    e.message(),
+                ));
+                continue;
+            }
+        };
+        let mut labels: BTreeMap<String, String> = r
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.clone()))
+            .collect();
+        labels.insert(label.to_owned(), slug.to_owned());
+        records.push(Rule {
+            record: Some(r.record.as_str().to_owned()),
+            alert: None,
+            expr,
+            unlocked_expr: r.expr.clone(),
+            for_duration: None,
+            labels,
+            annotations: BTreeMap::new(),
+        });
+    }
+
+    let mut slo_groups = Vec::new();
+    let mut slo_rules = Vec::with_capacity(m.slos.len());
+    for (i, s) in m.slos.iter().enumerate() {
+        match slo::rules(&cx.rule_memo, tenant, label, i, s) {
+            Ok(rules) => slo_rules.push(rules),
+            Err(p) => problems.extend(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut rule_groups = Vec::new();
+    split(
+        &mut rule_groups,
+        tenant,
+        "alerts",
+        &interval,
+        alerts,
+        per_group,
+    );
+    split(
+        &mut rule_groups,
+        tenant,
+        "records",
+        &interval,
+        records,
+        per_group,
+    );
+    for (s, rules) in m.slos.iter().zip(slo_rules) {
+        let kind = format!("slo-{}", s.name.as_str());
+        split(&mut slo_groups, tenant, &kind, &interval, rules, per_group);
+    }
+
+    let count = rule_groups.len() + slo_groups.len();
+    let max = usize::try_from(limits.max_rule_groups).unwrap_or(usize::MAX);
+    if count > max {
+        return Err(vec![Problem::new(
+            "/monitoring",
+            format!(
+                "needs {count} rule groups ({} for alerting and recording rules, {} for SLOs, at most {per_group} rules each, the tenant's `rules_per_group`), more than the tenant's `max_rule_groups` of {max}",
+                rule_groups.len(),
+                slo_groups.len(),
+            ),
+        )]);
+    }
+
+    let tests = tests::file(&cx.rule_memo, tenant, label, &m.slos);
+    Ok(Some(TenantRules {
+        rules: rule_groups,
+        slo: slo_groups,
+        tests,
+    }))
+}
+
+/// Appends `rules` to `out` as groups of at most `per_group` rules.
+fn split(
+    out: &mut Vec<Group>,
+    tenant: &Tenant,
+    kind: &str,
+    interval: &str,
+    rules: Vec<Rule>,
+    per_group: usize,
+) {
+    let mut part = 0;
+    let mut rules = rules.into_iter().peekable();
+    while rules.peek().is_some() {
+        part += 1;
+        let chunk: Vec<Rule> = rules.by_ref().take(per_group).collect();
+        out.push(Group {
+            name: names::rule_group(tenant, kind, part),
+            interval: interval.to_owned(),
+            rules: chunk,
+        });
+    }
+}
+
+/// Tenant text as a Go template that expands to exactly that text: every
+/// `{{` becomes `{{ "{{" }}` (Prometheus expands alert labels and
+/// annotations as templates; tenant text is data).
+pub(crate) fn template_text(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
+}
+
+/// Records a tenant's rule problems once: the prometheus, mimir and
+/// kubernetes targets build the same rules and find the same problems.
+pub(crate) fn report(problems: &mut Problems, tenant: &Tenant, list: Vec<Problem>) {
+    for p in list {
+        let known = problems
+            .iter()
+            .any(|r| r.tenant.as_deref() == Some(tenant.slug.as_str()) && r.problem == p);
+        if !known {
+            problems.tenant(tenant, p);
+        }
+    }
+}
+
+/// The path of a tenant's rule file.
+pub(crate) fn rules_path(tenant: &Tenant) -> String {
+    format!("prometheus/rules/{}.rules.yml", tenant.slug.as_str())
+}
+
+/// The path of a tenant's SLO rule file.
+pub(crate) fn slo_rules_path(tenant: &Tenant) -> String {
+    format!("prometheus/rules/{}.slo.rules.yml", tenant.slug.as_str())
+}
+
+/// The path of a tenant's promtool test file.
+pub(crate) fn tests_path(tenant: &Tenant) -> String {
+    format!("prometheus/tests/{}.slo.test.yml", tenant.slug.as_str())
+}
+
+pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
+    for tenant in cx.tenants {
+        let rules = match tenant_rules(cx, tenant) {
+            Ok(Some(rules)) => rules,
+            Ok(None) => continue,
+            Err(list) => {
+                report(problems, tenant, list);
+                continue;
+            }
+        };
+        let mut write =
+            |path: String, text: Result<String, crate::escape::yaml::YamlError>| match text {
+                Ok(text) => {
+                    if let Err(e) = bundle.insert(path, text) {
+                        internal(problems, e);
+                    }
+                }
+                Err(e) => internal(problems, e),
+            };
+        if !rules.rules.is_empty() {
+            write(
+                rules_path(tenant),
+                crate::escape::yaml::to_string(&RuleFile {
+                    groups: rules.rules.clone(),
+                }),
+            );
+        }
+        if !rules.slo.is_empty() {
+            write(
+                slo_rules_path(tenant),
+                crate::escape::yaml::to_string(&RuleFile {
+                    groups: rules.slo.clone(),
+                }),
+            );
+        }
+        if let Some(t) = &rules.tests {
+            write(tests_path(tenant), crate::escape::yaml::to_string(t));
+        }
+    }
+}
