@@ -39,6 +39,11 @@ pub fn dashboard_path(tenant: &Tenant, dashboard: &str) -> String {
     )
 }
 
+/// The Kubernetes namespace of a tenant: its slug.
+pub fn namespace(t: &Tenant) -> String {
+    t.slug.as_str().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
