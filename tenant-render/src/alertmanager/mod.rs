@@ -46,14 +46,18 @@
 //! # Receivers
 //!
 //! With the platform switch `slack_webhooks_enabled` on, each receiver has
-//! one `slack_configs` entry: `api_url_file: secrets/<slug>-<receiver>.url`
-//! (relative paths in an Alertmanager config are read from the config
-//! file's folder), its channel and username (as Go literals: Alertmanager
+//! one `slack_configs` entry: `api_url_file: secrets/<slug>-<receiver>.url`,
+//! its channel and username (as Go literals: Alertmanager
 //! executes every field as a template), an explicit `send_resolved`, and
 //! `title`, `text`, `color` and two fields from the tenant's templates. The
 //! URL comes from the secret resolver; a secret it cannot resolve is a
 //! problem at `/slack/receivers/<i>/webhook_url`. With the switch off the
 //! receivers exist without integrations and no URL is resolved.
+//!
+//! Alertmanager 0.25 resolves `templates` against the config file's folder
+//! but opens `api_url_file` relative to its *working directory* (checked
+//! with the real server): run it in the `alertmanager/` folder of the
+//! bundle (systemd `WorkingDirectory=`), as the conformance suite does.
 
 use secrecy::{ExposeSecret, SecretString};
 use tenant_model::{Problem, RouteTime, Severity, Tenant};
