@@ -46,10 +46,7 @@ const PAYLOAD: &str = r#"{
 }"#;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut tenant: Tenant = parse(
-        include_str!("tenants/acme-music.yaml"),
-        Format::Yaml,
-    )?;
+    let mut tenant: Tenant = parse(include_str!("tenants/acme-music.yaml"), Format::Yaml)?;
     let payload: WebhookPayload = serde_json::from_str(PAYLOAD)?;
     let mut options = MessageOptions::new("2026-12-01T10:00:00Z".parse()?);
     options.grafana_url = Some("https://grafana.example".to_owned());
