@@ -52,6 +52,7 @@ mod bundle;
 pub mod escape;
 pub mod names;
 mod secrets;
+pub mod slack;
 
 mod alertmanager;
 mod grafana;

@@ -33,6 +33,14 @@ pub(crate) const HOSTILE: &[&str] = &[
     "Ünïcödé — «guillemets» 日本語 🎵",
 ];
 
+/// Fluent overrides whose text is hostile for Go templates and Slack
+/// (Fluent itself needs `{` as string literals; mentions are refused by
+/// the override check already).
+pub(crate) const HOSTILE_FTL: &str = concat!(
+    "alert-firing-summary = { \"{{\" } template \"x\" . { \"}}\" } <https://evil.example|click> <b>b</b> & ",
+    "[{ $severity }] { $alert } — { $tenant } \\\" `back`\n",
+);
+
 /// A 1 000-character string of hostile text.
 pub(crate) fn long_text() -> String {
     let mut s = String::new();
@@ -128,6 +136,13 @@ pub(crate) fn hostile() -> Vec<Tenant> {
             for r in &mut t.access_control.roles {
                 r.description = Some(text(500));
             }
+            // Grants name the corpus' own tenants, so the corpus renders
+            // on its own (`tenantctl render tests/hostile`).
+            for g in &mut t.access_control.cross_tenant_grants {
+                if let tenant_model::Grantee::Tenant(slug) = &mut g.grantee {
+                    *slug = tenant_model::Slug::new(format!("hostile-{}", slug.as_str())).unwrap();
+                }
+            }
             for d in &mut t.access_control.denies {
                 d.reason = text(500);
             }
@@ -163,6 +178,18 @@ pub(crate) fn hostile() -> Vec<Tenant> {
                 // Inline secrets do not survive writing the document (they
                 // are redacted); the corpus refers to the environment.
                 r.webhook_url = Secret::Env(format!("HOSTILE_{i}_WEBHOOK_{j}"));
+                r.username = Some(text(80));
+                // One receiver without resolved notifications, so the
+                // conformance suite sees both kinds.
+                if j == 1 {
+                    r.send_resolved = false;
+                }
+            }
+            for tpl in &mut t.slack.templates {
+                tpl.description = Some(text(500));
+                for source in tpl.messages.values_mut() {
+                    *source = HOSTILE_FTL.to_owned();
+                }
             }
             t
         })
