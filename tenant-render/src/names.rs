@@ -39,6 +39,69 @@ pub fn dashboard_path(tenant: &Tenant, dashboard: &str) -> String {
     )
 }
 
+/// The namespace of a tenant in Kubernetes: its slug (slugs are valid
+/// DNS-1123 labels). The `PrometheusRule` and the isolation manifests both
+/// use it.
+pub fn namespace(tenant: &Tenant) -> &str {
+    tenant.slug.as_str()
+}
+
+/// The label that carries an SLO's name on every SLO recording and alert.
+pub const SLO_LABEL: &str = "slo";
+
+/// The windows whose error ratio is recorded for every SLO, shortest first
+/// (the multiwindow, multi-burn-rate alerts read them). The SLO's period
+/// is recorded too, as [`SLO_ERROR_RATIO_PERIOD`].
+pub const SLO_WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+/// The recording of an SLO's error ratio (bad events / all events) over
+/// `window` (one of [`SLO_WINDOWS`]): `slo:sli_error:ratio_rate<window>`,
+/// e.g. `slo:sli_error:ratio_rate5m`, labelled with the tenant label and
+/// [`SLO_LABEL`].
+pub fn slo_error_ratio(window: &str) -> String {
+    format!("slo:sli_error:ratio_rate{window}")
+}
+
+/// The recording of an SLO's error ratio over its whole period (e.g. 30d).
+pub const SLO_ERROR_RATIO_PERIOD: &str = "slo:sli_error:ratio_period";
+
+/// The recording of an SLO's objective as a ratio (`99.9` → `0.999`).
+pub const SLO_OBJECTIVE: &str = "slo:objective:ratio";
+
+/// The recording of an SLO's error budget as a ratio (`1 - objective`).
+pub const SLO_ERROR_BUDGET: &str = "slo:error_budget:ratio";
+
+/// The recording of the current burn rate: the 5m error ratio divided by
+/// the error budget (1 = the budget lasts exactly the period).
+pub const SLO_CURRENT_BURN_RATE: &str = "slo:current_burn_rate:ratio";
+
+/// The recording of the burn rate over the whole period.
+pub const SLO_PERIOD_BURN_RATE: &str = "slo:period_burn_rate:ratio";
+
+/// The recording of the error budget left over the period
+/// (`1 - period burn rate`; negative once overspent).
+pub const SLO_BUDGET_REMAINING: &str = "slo:period_error_budget_remaining:ratio";
+
+/// The page alert of an SLO (fast burn: 1h/5m and 6h/30m), severity
+/// `critical`.
+pub const SLO_PAGE_ALERT: &str = "SloErrorBudgetBurnPage";
+
+/// The ticket alert of an SLO (slow burn: 1d/2h and 3d/6h), severity
+/// `warning`.
+pub const SLO_TICKET_ALERT: &str = "SloErrorBudgetBurnTicket";
+
+/// The name of a rule group of a tenant: `<slug>-<kind>` for the first
+/// group of that kind and `<slug>-<kind>-<n>` (n from 2) for the further
+/// groups a kind is split into when it has more rules than the tenant's
+/// `rules_per_group`. Kinds: `alerts`, `records`, `slo-<slo name>`.
+pub fn rule_group(tenant: &Tenant, kind: &str, part: usize) -> String {
+    if part <= 1 {
+        format!("{}-{kind}", tenant.slug.as_str())
+    } else {
+        format!("{}-{kind}-{part}", tenant.slug.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
