@@ -22,6 +22,16 @@ fn grafana(tenants: &[Tenant], platform: &PlatformConfig) -> Bundle {
     .unwrap_or_else(|p| panic!("{p}"))
 }
 
+/// A tenant with a panel of every kind (`tests/data/grafana/every-panel.yaml`).
+fn every_panel() -> Tenant {
+    let path = root().join("tenant-render/tests/data/grafana/every-panel.yaml");
+    tenant_model::parse(
+        &std::fs::read_to_string(path).unwrap(),
+        tenant_model::Format::Yaml,
+    )
+    .unwrap()
+}
+
 fn with_mode(mode: DashboardMode) -> PlatformConfig {
     let mut p = platform();
     p.switches.grafana_dashboards = mode;
@@ -126,6 +136,7 @@ fn every_dashboard_and_panel_validates_against_grafanas_schemas() {
     let schemas = Schemas::load();
     let mut tenants = examples();
     tenants.extend(hostile());
+    tenants.push(every_panel());
     let bundle = grafana(&tenants, &platform());
     let all = dashboards(&bundle);
     let panels: usize = all
@@ -136,8 +147,25 @@ fn every_dashboard_and_panel_validates_against_grafanas_schemas() {
     // their hostile copies) an SLO dashboard, acme-music its own `api`.
     // acme-music: overview, slo, quotas and its own `api`; beatforge:
     // overview, slo, quotas; lofi-labs (no SLOs): overview, quotas. The
-    // hostile copies the same.
-    assert_eq!(all.len(), 2 * (4 + 3 + 2));
+    // hostile copies the same; every-panel: overview, slo, quotas, panels.
+    assert_eq!(all.len(), 2 * (4 + 3 + 2) + 4);
+    let kinds: std::collections::BTreeSet<&str> = all
+        .iter()
+        .flat_map(|(_, d)| d["panels"].as_array().unwrap())
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            "bargauge",
+            "gauge",
+            "row",
+            "stat",
+            "table",
+            "text",
+            "timeseries"
+        ]
+    );
     assert!(panels > 40, "{panels}");
 }
 
@@ -164,6 +192,7 @@ fn the_schemas_reject_what_grafana_would_reject() {
 fn every_query_is_locked_to_its_own_tenant() {
     let mut tenants = examples();
     tenants.extend(hostile());
+    tenants.push(every_panel());
     let bundle = grafana(&tenants, &platform());
     let mut checked = 0;
     for (path, d) in dashboards(&bundle) {
