@@ -9,7 +9,9 @@
 #     Foundation SDK's schemas, vendored in tenant-render/tests/data/grafana/),
 #     checked by an independent validator (Python check-jsonschema);
 #  2. every target expression parsed by the real Prometheus 2.42 (promtool
-#     check rules over a rule file holding each expression as a recording rule).
+#     check rules over a rule file holding each expression as a recording rule);
+#  3. every text panel and panel description rendered by a CommonMark renderer
+#     (markdown-it-py): formatting only, no raw HTML, script, link or image.
 #
 # Before trusting the validator, it must reject a deliberately broken dashboard
 # and broken panel options, so a silently broken oracle cannot make this pass.
@@ -20,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source .ci/conformance/python-env.sh.inc
-pip_install 'check-jsonschema>=0.29'
+pip_install 'check-jsonschema>=0.29' 'markdown-it-py>=3'
 cj="$CONFORMANCE_VENV/bin/check-jsonschema"
 py="$CONFORMANCE_VENV/bin/python"
 schemas="tenant-render/tests/data/grafana"
@@ -153,6 +155,62 @@ else
   head -40 "$work/promtool.log"
   failed=$((failed + 1))
 fi
+
+# 3. Tenant text shown as Markdown (text panels, panel descriptions) rendered
+#    by an independent CommonMark renderer (markdown-it-py, raw HTML and every
+#    link scheme allowed, as the worst case) gives only formatting tags without attributes: no
+#    script, no raw HTML, no link, no image. The renderer must flag the same
+#    text unescaped first.
+"$py" - "$work/out" <<'PY' && passed=$((passed + 1)) || failed=$((failed + 1))
+import glob, json, sys
+from html.parser import HTMLParser
+from markdown_it import MarkdownIt
+
+md = MarkdownIt("commonmark", {"html": True})
+# Its own link sanitizing off: the escaping, not the renderer, must stop them.
+md.validateLink = lambda url: True
+FORMATTING = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "ul", "ol",
+              "li", "code", "pre", "blockquote", "hr", "br"}
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.bad = []
+    def handle_starttag(self, tag, attrs):
+        attrs = [a for a in attrs if a != ("start", a[1]) or tag != "ol"]
+        if tag not in FORMATTING or attrs:
+            self.bad.append((tag, attrs))
+
+def bad(text):
+    t = Tags()
+    t.feed(md.render(text))
+    return t.bad
+
+hostile = "<script>alert(1)</script>\n\n[x](javascript:alert(1)) ![i](https://t/x) <javascript:alert(1)>"
+if len(bad(hostile)) < 3:
+    print("FAIL markdown self-check: markdown-it-py did not see raw markup as markup")
+    sys.exit(1)
+
+texts = 0
+problems = []
+for path in sorted(glob.glob(f"{sys.argv[1]}/*/grafana/dashboards/*/*.json")):
+    for panel in json.load(open(path))["panels"]:
+        shown = []
+        if panel["type"] == "text":
+            shown.append(panel["options"]["content"])
+        if "description" in panel:
+            shown.append(panel["description"])
+        for text in shown:
+            texts += 1
+            found = bad(text)
+            if found:
+                problems.append(f"{path}: panel {panel['id']}: {found[:3]}")
+for p in problems[:20]:
+    print("FAIL", p)
+if problems:
+    sys.exit(1)
+print(f"ok   markdown: {texts} texts render as formatting only (self-check flags raw markup)")
+PY
 
 # The provisioning files are written, with one Mimir data source per tenant.
 for set in examples hostile; do
