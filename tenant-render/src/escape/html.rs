@@ -68,6 +68,32 @@ mod tests {
         );
     }
 
+    /// Decodes the references [`markdown`] writes.
+    fn decode(text: &str) -> String {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#91;", "[")
+            .replace("&#93;", "]")
+            .replace("&amp;", "&")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn markdown_keeps_the_text_and_drops_the_markup(s in "\\PC*|[<>&\"'\\[\\]()!a-z:\r\n\t\u{0}-\u{1f}\u{7f}-\u{9f}]*") {
+            let out = markdown(&s);
+            proptest::prop_assert!(!out.contains(['<', '>', '"', '\'', '[', ']']));
+            proptest::prop_assert!(!out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+            let expected: String = s
+                .replace("\r\n", "\n")
+                .chars()
+                .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c })
+                .collect();
+            proptest::prop_assert_eq!(decode(&out), expected);
+        }
+    }
+
     #[test]
     fn no_markup_character_survives() {
         for s in [
