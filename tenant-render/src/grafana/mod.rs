@@ -8,12 +8,17 @@
 //!   `grafana_dashboards` is `auto`, the generated `overview`, `slo` (when
 //!   the tenant has SLOs) and `quotas` dashboards ([`generated`]). `manual`
 //!   renders only the tenant's own, `off` none. A tenant whose
-//!   `monitoring.enabled` is false gets none.
+//!   `monitoring.enabled` is false gets none. The platform's
+//!   `monitoring_enabled` and `prometheus_metrics` switches do not change
+//!   the dashboards (the SLO panels then show no data).
 //! - `grafana/provisioning/dashboards/tenants.yml`: one `file` provider per
 //!   tenant with dashboards, reading
 //!   [`GRAFANA_DASHBOARDS_ROOT`](crate::names::GRAFANA_DASHBOARDS_ROOT)`/<slug>`
 //!   into a folder titled with the tenant's display name (with a stable
-//!   `folderUid`, so renaming the tenant renames the folder).
+//!   `folderUid`, so renaming the tenant renames the folder; `/` is written
+//!   as `∕`, since Grafana reads it as nested folders). Two tenants whose
+//!   folder titles are equal but for case are a problem: Grafana refuses
+//!   two folders of one title.
 //! - `grafana/provisioning/datasources/tenants.yml`: the shared Prometheus
 //!   data source (`platform.monitoring.datasource_uid`, at
 //!   `prometheus_url`) and, when `platform.monitoring.mimir_url` is set, one

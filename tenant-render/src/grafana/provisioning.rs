@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tenant_model::Tenant;
+use tenant_model::{Problem, Tenant};
 
 use crate::escape::yaml;
 use crate::names;
@@ -96,12 +96,35 @@ pub(crate) fn folder_uid(tenant: &Tenant) -> String {
     format!("tkf-{}", digest.get(..24).unwrap_or(&digest))
 }
 
+/// A tenant's folder title: its display name, with `/` written as U+2215
+/// (∕), since Grafana's file provisioning reads `/` in a folder title as a
+/// path of nested folders (grafana/grafana#91826: `A/S` became `A` › `S`).
+pub(crate) fn folder_title(tenant: &Tenant) -> String {
+    tenant.display_name.replace('/', "\u{2215}")
+}
+
 pub(crate) fn render(
     cx: &Context<'_>,
     with_dashboards: &[&Tenant],
     bundle: &mut Bundle,
     problems: &mut Problems,
 ) {
+    // Grafana 10 refuses two folders of one title in one place, and the
+    // folder is titled with the display name.
+    let mut titles = std::collections::BTreeMap::new();
+    for t in with_dashboards {
+        if let Some(first) = titles.insert(folder_title(t).to_lowercase(), t.slug.as_str()) {
+            problems.tenant(
+                t,
+                Problem::new(
+                    "/display_name",
+                    format!(
+                        "is the display name of tenant `{first}` too; each tenant's dashboards go to a Grafana folder titled with it, and Grafana folder titles must be unique"
+                    ),
+                ),
+            );
+        }
+    }
     let providers = DashboardProviders {
         api_version: 1,
         providers: with_dashboards
@@ -109,7 +132,7 @@ pub(crate) fn render(
             .map(|t| Provider {
                 name: format!("tenant-{}", t.slug.as_str()),
                 org_id: 1,
-                folder: t.display_name.clone(),
+                folder: folder_title(t),
                 folder_uid: folder_uid(t),
                 kind: "file",
                 disable_deletion: false,

@@ -421,6 +421,27 @@ fn tenant_text_is_never_markup() {
     assert!(written.contains("<script>"), "{written}");
 }
 
+#[test]
+fn two_tenants_cannot_share_a_folder_title() {
+    let mut tenants = examples();
+    tenants[1].display_name = tenants[0].display_name.to_uppercase();
+    let problems = render(
+        &tenants,
+        &platform(),
+        &Options::new(&FakeSecrets).with_targets([Target::Grafana]),
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems}");
+    assert!(
+        problems.to_string().starts_with(&format!(
+            "tenant {}: /display_name: is the display name of tenant `{}` too",
+            tenants[1].slug.as_str(),
+            tenants[0].slug.as_str()
+        )),
+        "{problems}"
+    );
+}
+
 // The provisioning files as Grafana 10 documents them ("Provision Grafana":
 // dashboards providers and data sources). Unknown keys are errors.
 
@@ -504,8 +525,12 @@ fn provisioning_files_parse_as_grafana_documents_them() {
     assert_eq!(providers.api_version, 1);
     assert_eq!(providers.providers.len(), tenants.len());
     for (t, p) in tenants.iter().zip(&providers.providers) {
-        // The folder title is the display name, exactly, hostile or not.
-        assert_eq!(p.folder.as_deref(), Some(t.display_name.as_str()));
+        // The folder title is the display name, exactly, hostile or not,
+        // but for `/`, which Grafana would read as nested folders.
+        assert_eq!(
+            p.folder.as_deref(),
+            Some(t.display_name.replace('/', "\u{2215}").as_str())
+        );
         assert_eq!(p.kind, "file");
         assert_eq!(
             p.options.path,
