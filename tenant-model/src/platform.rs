@@ -122,6 +122,21 @@ pub struct PlatformMonitoring {
     /// Uid of the Prometheus data source dashboards use.
     #[validate(length(min = 1, max = 40, message = "must be 1 to 40 characters long"))]
     pub datasource_uid: String,
+    /// URL Grafana's shared Prometheus data source queries (default
+    /// `http://prometheus:9090`).
+    #[serde(default = "default_prometheus_url")]
+    #[validate(url(message = "must be a URL"))]
+    pub prometheus_url: String,
+    /// Mimir's Prometheus API URL (e.g. `http://mimir:8080/prometheus`).
+    /// When set, Grafana gets one data source per tenant that sends the
+    /// tenant's slug as `X-Scope-OrgID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url(message = "must be a URL"))]
+    pub mimir_url: Option<String>,
+}
+
+fn default_prometheus_url() -> String {
+    "http://prometheus:9090".to_owned()
 }
 
 impl Default for PlatformMonitoring {
@@ -130,6 +145,8 @@ impl Default for PlatformMonitoring {
             tenant_label: label("tenant"),
             evaluation_interval: duration("1m"),
             datasource_uid: "prometheus".to_owned(),
+            prometheus_url: default_prometheus_url(),
+            mimir_url: None,
         }
     }
 }

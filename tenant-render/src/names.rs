@@ -52,6 +52,27 @@ pub const OVERVIEW_DASHBOARD: &str = "overview";
 /// The name of the generated SLO dashboard.
 pub const SLO_DASHBOARD: &str = "slo";
 
+/// The name of the generated dashboard of quota use against the tenant's
+/// effective limits.
+pub const QUOTAS_DASHBOARD: &str = "quotas";
+
+/// Where Grafana reads the dashboard files from: the provisioning file's
+/// provider of a tenant reads `<root>/<slug>`, so deploy
+/// `grafana/dashboards/` of the bundle to this directory.
+pub const GRAFANA_DASHBOARDS_ROOT: &str = "/var/lib/grafana/dashboards";
+
+/// The uid of a tenant's Mimir data source in Grafana: `tkds-` and the
+/// first 24 hex digits of SHA-256 over the tenant's id and `mimir`, stable
+/// across renames like [`dashboard_uid`].
+pub fn mimir_datasource_uid(tenant: &Tenant) -> String {
+    let mut hash = Sha256::new();
+    hash.update(tenant.id.as_str().as_bytes());
+    hash.update([0]);
+    hash.update(b"datasource:mimir");
+    let digest = hex::encode(hash.finalize());
+    format!("tkds-{}", digest.get(..24).unwrap_or(&digest))
+}
+
 /// The path of a dashboard in Grafana, relative to Grafana's root URL:
 /// `/d/<uid>/<slug>-<name>` (the trailing part is cosmetic; Grafana
 /// resolves the uid).

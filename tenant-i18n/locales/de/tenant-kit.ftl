@@ -193,3 +193,23 @@ slack-maintenance-active = Wartungsfenster läuft bis { DATETIME($ends_at, dateS
 slack-maintenance-planned = Wartungsfenster geplant von { DATETIME($starts_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } bis { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }.
 slack-open-in-grafana = In { -grafana } öffnen
 slack-truncated = Diese Nachricht wurde gekürzt, damit sie die Limits von { -slack } einhält.
+
+## Generierte Grafana-Dashboards
+
+dashboard-quotas = { $tenant }: Kontingentnutzung
+    .description = Aktive Zeitreihen und Ingestion-Rate von { $tenant } im Vergleich zu den Limits
+dashboard-links = Dashboards von { $tenant }
+dashboard-variable-slo = SLO
+panel-slo-current-burn-rate = Aktuelle Verbrauchsrate
+    .description = Fehlerquote der letzten 5 Minuten geteilt durch das Fehlerbudget; bei 1 reicht das Budget genau für den SLO-Zeitraum
+panel-slo-error-ratio = Fehlerquote und Fehlerbudget
+    .description = Anteil fehlgeschlagener Ereignisse über 5 Minuten im Vergleich zum Anteil, den das Ziel erlaubt
+panel-slo-burn-rate = Verbrauchsrate je Zeitfenster
+    .description = Fehlerquote in jedem Zeitfenster geteilt durch das Fehlerbudget
+panel-slo-objective = Ziel
+    .description = Anteil der Ereignisse, die gelingen müssen
+panel-series-usage = Aktive Zeitreihen
+    .description = Zeitreihen dieses Mandanten im Vergleich zu seinem Limit
+panel-ingestion-rate = Ingestion-Rate
+    .description = Pro Sekunde erfasste Samples dieses Mandanten im Vergleich zu seinem Limit
+panel-legend-error-budget = Fehlerbudget

@@ -221,3 +221,23 @@ slack-maintenance-active = Maintenance window in progress until { DATETIME($ends
 slack-maintenance-planned = Maintenance window planned from { DATETIME($starts_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") } to { DATETIME($ends_at, dateStyle: "medium", timeStyle: "short", timeZoneName: "short") }.
 slack-open-in-grafana = Open in { -grafana }
 slack-truncated = This message was shortened to fit within { -slack }'s limits.
+
+## Generated Grafana dashboards
+
+dashboard-quotas = { $tenant }: quota use
+    .description = Active series and ingestion rate of { $tenant } against its limits
+dashboard-links = Dashboards of { $tenant }
+dashboard-variable-slo = SLO
+panel-slo-current-burn-rate = Current burn rate
+    .description = Error ratio of the last 5 minutes divided by the error budget; at 1 the budget lasts exactly the SLO period
+panel-slo-error-ratio = Error ratio and error budget
+    .description = Share of failed events over 5 minutes, against the share the objective allows
+panel-slo-burn-rate = Burn rate by window
+    .description = Error ratio over each window divided by the error budget
+panel-slo-objective = Objective
+    .description = Share of events that must succeed
+panel-series-usage = Active series
+    .description = Series of this tenant, against its limit
+panel-ingestion-rate = Ingestion rate
+    .description = Samples per second scraped for this tenant, against its limit
+panel-legend-error-budget = Error budget

@@ -197,3 +197,23 @@ slack-maintenance-active = Fenêtre de maintenance en cours jusqu'au { DATETIME(
 slack-maintenance-planned = Fenêtre de maintenance prévue du { DATETIME($starts_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") } au { DATETIME($ends_at, dateStyle: "long", timeStyle: "short", timeZoneName: "short") }.
 slack-open-in-grafana = Ouvrir dans { -grafana }
 slack-truncated = Ce message a été raccourci pour respecter les limites de { -slack }.
+
+## Tableaux de bord Grafana générés
+
+dashboard-quotas = { $tenant } : utilisation des quotas
+    .description = Séries actives et débit d'ingestion du client { $tenant } par rapport à ses limites
+dashboard-links = Tableaux de bord du client { $tenant }
+dashboard-variable-slo = SLO
+panel-slo-current-burn-rate = Rythme de consommation actuel
+    .description = Taux d'erreur des 5 dernières minutes divisé par le budget d'erreur ; à 1, le budget dure exactement la période du SLO
+panel-slo-error-ratio = Taux d'erreur et budget d'erreur
+    .description = Part des événements en échec sur 5 minutes, par rapport à la part que l'objectif autorise
+panel-slo-burn-rate = Rythme de consommation par fenêtre
+    .description = Taux d'erreur sur chaque fenêtre divisé par le budget d'erreur
+panel-slo-objective = Objectif
+    .description = Part des événements qui doivent réussir
+panel-series-usage = Séries actives
+    .description = Séries de ce client, par rapport à sa limite
+panel-ingestion-rate = Débit d'ingestion
+    .description = Échantillons collectés par seconde pour ce client, par rapport à sa limite
+panel-legend-error-budget = Budget d'erreur

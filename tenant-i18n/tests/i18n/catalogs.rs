@@ -32,16 +32,31 @@ fn every_message_formats_in_every_locale() {
 
 #[test]
 fn translations_differ_from_english() {
-    // The lint checks this message by message; here, as a whole: no locale
-    // shares more than a handful of texts with English.
+    // The lint checks this message by message; here, as a whole: a text of
+    // a locale equals the English one only where the word is the same in
+    // that language (a name, an acronym, a loanword the terminology table
+    // of the catalog's header chose).
+    let same_in = |tag: &str| -> &[&str] {
+        match tag {
+            "de" => &["SOC 2", "SLO", "Limit", "Runbook", "Status"],
+            "it" => &["SOC 2", "SLO", "GDPR"],
+            "fr" => &["SOC 2", "SLO", "72 minutes"],
+            _ => &["SOC 2", "SLO"],
+        }
+    };
     let english = render_all("en");
     for tag in ["fr", "de", "es", "it"] {
         let translated = render_all(tag);
-        let same = english
+        let untranslated: Vec<&str> = english
             .lines()
             .zip(translated.lines())
             .filter(|(a, b)| a == b)
-            .count();
-        assert!(same <= 4, "{tag}: {same} texts are the English ones");
+            .map(|(a, _)| a)
+            .filter(|line| {
+                let text = line.split_once(" = ").map_or(*line, |(_, text)| text);
+                !same_in(tag).contains(&text)
+            })
+            .collect();
+        assert!(untranslated.is_empty(), "{tag}: {untranslated:#?}");
     }
 }

@@ -120,6 +120,15 @@ pub(crate) fn hostile() -> Vec<Tenant> {
                 s.description = Some(text(1000));
             }
             for d in &mut m.dashboards {
+                // A text panel in every dashboard, so its Markdown escaping
+                // meets hostile text.
+                d.panels.push(tenant_model::Panel {
+                    title: "text".to_owned(),
+                    kind: tenant_model::PanelKind::Text,
+                    queries: Vec::new(),
+                    unit: None,
+                    content: Some(String::new()),
+                });
                 d.title = text(200);
                 for p in &mut d.panels {
                     p.title = text(200);
