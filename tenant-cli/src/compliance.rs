@@ -1,21 +1,34 @@
 //! `tenantctl compliance`: evaluates the compliance rules against each tenant
-//! and prints a report; exits 1 when any control fails.
+//! and prints a report (text, JSON or Markdown); exits 1 unless every tenant
+//! is compliant. `tenantctl compliance review TENANT` prints the access
+//! review population and its hash for the reviewer to sign off.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use tenant_policy::checks::{ComplianceReport, Outcome, default_rules, evaluate_compliance};
+use tenant_model::{ComplianceRules, WrittenFields};
+use tenant_policy::audit::parse_jsonl;
+use tenant_policy::checks::{
+    AuditEvidence, ComplianceContext, ComplianceReport, Outcome, TenantEvidence, access_population,
+    access_snapshot_sha256, default_rules, evaluate_compliance,
+};
 
-use crate::OutputFormat;
-use crate::documents::{load, print_diagnostics};
-use crate::files::{Fatal, escape, note, print_line};
+use crate::documents::{Loaded, load, print_diagnostics};
+use crate::files::{Fatal, escape, note, print_line, read, shown};
+use crate::{OutputFormat, ReportFormat};
 
-pub(crate) fn run(
-    paths: &[PathBuf],
-    at: Option<DateTime<Utc>>,
-    format: OutputFormat,
-) -> Result<ExitCode, Fatal> {
+/// What `tenantctl compliance` was asked.
+pub(crate) struct Request<'a> {
+    pub(crate) paths: &'a [PathBuf],
+    pub(crate) at: Option<DateTime<Utc>>,
+    pub(crate) format: ReportFormat,
+    pub(crate) audit_trail: Option<&'a Path>,
+    pub(crate) audit_head: Option<&'a str>,
+}
+
+/// Loads the documents; `Err(code)` when they have problems (printed).
+fn load_valid(paths: &[PathBuf], format: OutputFormat) -> Result<Result<Loaded, ExitCode>, Fatal> {
     let loaded = load(paths)?;
     if !loaded.diagnostics.is_empty() {
         print_diagnostics(&loaded.diagnostics, format)?;
@@ -23,81 +36,294 @@ pub(crate) fn run(
             "{} problems: fix the documents first (`tenantctl validate`)",
             loaded.diagnostics.len()
         ));
-        return Ok(ExitCode::from(1));
+        return Ok(Err(ExitCode::from(1)));
     }
+    Ok(Ok(loaded))
+}
+
+/// The rules given, or the built-in ones (checked against the platform too).
+fn rules_of(loaded: &Loaded) -> Result<ComplianceRules, Fatal> {
+    match loaded.rules.as_slice() {
+        [] => {
+            let rules = default_rules();
+            if let Some((_, platform)) = &loaded.platform {
+                let problems = tenant_model::check_rules_against_platform(&rules, platform);
+                if let Some(problem) = problems.first() {
+                    return Err(Fatal(format!(
+                        "the built-in compliance rules do not fit this platform ({}: {}); give a rules document",
+                        problem.pointer(),
+                        problem.message()
+                    )));
+                }
+            }
+            Ok(rules)
+        }
+        [(_, rules)] => Ok(rules.clone()),
+        _ => Err(Fatal(
+            "give at most one compliance rules document".to_owned(),
+        )),
+    }
+}
+
+pub(crate) fn run(request: &Request<'_>) -> Result<ExitCode, Fatal> {
+    let problems_format = match request.format {
+        ReportFormat::Json => OutputFormat::Json,
+        ReportFormat::Text | ReportFormat::Markdown => OutputFormat::Text,
+    };
+    let loaded = match load_valid(request.paths, problems_format)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let Some((_, platform)) = &loaded.platform else {
         return Err(Fatal(
             "give the platform document too: compliance needs its regions and their jurisdictions"
                 .to_owned(),
         ));
     };
-    let rules = match loaded.rules.as_slice() {
-        [] => default_rules(),
-        [(_, rules)] => rules.clone(),
+    let rules = rules_of(&loaded)?;
+    let events = match request.audit_trail {
+        None => None,
+        Some(path) => {
+            let text = read(path)?;
+            Some(
+                parse_jsonl(&text)
+                    .map_err(|e| Fatal(format!("{}:{}: {e}", shown(path), e.line())))?,
+            )
+        }
+    };
+    let audit = match (&events, request.audit_head) {
+        (Some(events), Some(head)) => Some(AuditEvidence { events, head }),
+        (None, None) => None,
         _ => {
             return Err(Fatal(
-                "give at most one compliance rules document".to_owned(),
+                "give --audit-trail and --audit-head together: a trail proves nothing without the head kept apart from it".to_owned(),
             ));
         }
     };
     // The command line owns the clock; the library takes the instant.
-    let now = at.unwrap_or_else(Utc::now);
+    let now = request.at.unwrap_or_else(Utc::now);
+    let cx = ComplianceContext {
+        audit,
+        ..ComplianceContext::new(platform, now)
+    };
     let reports: Vec<ComplianceReport> = loaded
-        .distinct_tenants()
+        .distinct_sources()
         .into_iter()
-        .map(|tenant| evaluate_compliance(&rules, tenant, platform, now))
+        .map(|(source, tenant)| {
+            // Evidence is what the file writes, not what the model defaults.
+            let written = WrittenFields::of_text(&source.text, source.format);
+            evaluate_compliance(
+                &rules,
+                TenantEvidence {
+                    tenant,
+                    written: &written,
+                },
+                &cx,
+            )
+        })
         .collect();
-    match format {
-        OutputFormat::Json => {
-            let json = serde_json::to_string_pretty(&reports)
-                .map_err(|e| Fatal(format!("cannot encode the reports: {e}")))?;
-            print_line(json)?;
-        }
-        OutputFormat::Text => {
-            // Everything here comes from the documents (through the model and
-            // the policy crate); each line is escaped again so that a report
-            // line can never be forged.
-            let mut lines = Vec::new();
-            for report in &reports {
-                let s = &report.summary;
-                lines.push(format!(
-                    "{}: {} passed, {} failed, {} not applicable",
-                    report.tenant, s.passed, s.failed, s.not_applicable
-                ));
-                for result in report.results.iter().filter(|r| r.outcome == Outcome::Fail) {
-                    lines.push(format!(
-                        "  FAIL [{}] {} ({} {}): {}",
-                        result.severity.as_str(),
-                        result.rule,
-                        framework_name(result.framework),
-                        result.reference,
-                        result.message
-                    ));
-                    lines.push(format!(
-                        "       evidence: {} = {}",
-                        result.evidence, result.observed
-                    ));
-                    lines.push(format!("       fix: {}", result.remediation));
-                }
-            }
-            let lines: Vec<String> = lines.iter().map(|line| escape(line)).collect();
-            if !lines.is_empty() {
-                print_line(lines.join("\n"))?;
-            }
-        }
-    }
+    print_reports(&reports, request.format)?;
     let failed = reports.iter().filter(|r| !r.is_compliant()).count();
     note(format_args!(
-        "{} tenants, {failed} with failed controls ({} rules, evaluated at {})",
+        "{} tenants, {failed} not compliant ({} rules, evaluated at {})",
         reports.len(),
         rules.rules.len(),
         now.to_rfc3339()
     ));
-    Ok(if failed == 0 {
+    Ok(if failed == 0 && !reports.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Prints reports in `format`, in one write.
+pub(crate) fn print_reports(
+    reports: &[ComplianceReport],
+    format: ReportFormat,
+) -> Result<(), Fatal> {
+    match format {
+        ReportFormat::Json => {
+            let json = serde_json::to_string_pretty(&reports)
+                .map_err(|e| Fatal(format!("cannot encode the reports: {e}")))?;
+            print_line(json)
+        }
+        ReportFormat::Text => {
+            let lines = text_lines(reports);
+            if lines.is_empty() {
+                Ok(())
+            } else {
+                print_line(lines.join("\n"))
+            }
+        }
+        ReportFormat::Markdown => print_line(markdown(reports)),
+    }
+}
+
+/// The text report: a summary line per tenant, then each failed or
+/// unevidenced rule. Everything here comes from the documents (through the
+/// model and the policy crate); each line is escaped again so that a report
+/// line can never be forged.
+fn text_lines(reports: &[ComplianceReport]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for report in reports {
+        let s = &report.summary;
+        lines.push(format!(
+            "{}: {} passed, {} failed, {} no evidence, {} not applicable: {}",
+            report.tenant,
+            s.passed,
+            s.failed,
+            s.no_evidence,
+            s.not_applicable,
+            if report.is_compliant() {
+                "compliant"
+            } else {
+                "NOT compliant"
+            }
+        ));
+        for result in report
+            .results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::NoEvidence))
+        {
+            let label = if result.outcome == Outcome::Fail {
+                "FAIL"
+            } else {
+                "NO EVIDENCE"
+            };
+            lines.push(format!(
+                "  {label} [{}] {} ({} {}): {}",
+                result.severity.as_str(),
+                result.rule,
+                framework_name(result.framework),
+                result.reference,
+                result.message
+            ));
+            lines.push(format!(
+                "       evidence: {} = {}",
+                result.evidence, result.observed
+            ));
+            if !result.locations.is_empty() {
+                lines.push(format!("       at: {}", result.locations.join(", ")));
+            }
+            lines.push(format!("       fix: {}", result.remediation));
+        }
+    }
+    lines.iter().map(|line| escape(line)).collect()
+}
+
+/// A Markdown table cell: one line, `|` escaped, HTML neutralised.
+fn cell(text: &str) -> String {
+    escape(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+}
+
+/// The Markdown report: a table per tenant.
+fn markdown(reports: &[ComplianceReport]) -> String {
+    let mut out = String::new();
+    for report in reports {
+        let s = &report.summary;
+        out.push_str(&format!(
+            "## {}\n\n{} passed, {} failed, {} no evidence, {} not applicable: **{}** (evaluated at {})\n\n",
+            cell(report.tenant.as_str()),
+            s.passed,
+            s.failed,
+            s.no_evidence,
+            s.not_applicable,
+            if report.is_compliant() { "compliant" } else { "not compliant" },
+            report.evaluated_at.to_rfc3339()
+        ));
+        out.push_str("| rule | reference | outcome | evidence | value | remediation |\n");
+        out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        for r in &report.results {
+            let evidence = if r.locations.is_empty() {
+                r.evidence.as_str().to_owned()
+            } else {
+                r.locations.join(", ")
+            };
+            let value = if r.observed.is_empty() {
+                r.message.clone()
+            } else {
+                format!("{}: {}", r.observed, r.message)
+            };
+            let fix = if matches!(r.outcome, Outcome::Fail | Outcome::NoEvidence) {
+                r.remediation.as_str()
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "| {} | {} {} | {} | `{}` | {} | {} |\n",
+                cell(r.rule.as_str()),
+                framework_name(r.framework),
+                cell(&r.reference),
+                r.outcome.as_str(),
+                cell(&evidence).replace('`', "'"),
+                cell(&value),
+                cell(fix)
+            ));
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
+/// `tenantctl compliance review TENANT PATHS...`: the review population of
+/// one tenant, one entry a line, and the hash to record.
+pub(crate) fn review(
+    slug: &str,
+    paths: &[PathBuf],
+    at: Option<DateTime<Utc>>,
+) -> Result<ExitCode, Fatal> {
+    let loaded = match load_valid(paths, OutputFormat::Text)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let Some(tenant) = loaded
+        .distinct_tenants()
+        .into_iter()
+        .find(|t| t.slug.as_str() == slug)
+    else {
+        return Err(Fatal(format!(
+            "no tenant `{}` in the documents given",
+            escape(slug)
+        )));
+    };
+    let population = access_population(tenant);
+    let mut lines = vec![format!(
+        "access review population of `{}`: {} entries",
+        tenant.slug,
+        population.len()
+    )];
+    for entry in &population {
+        lines.push(format!(
+            "  {} {}: {} (mfa: {}, expires: {})",
+            entry.source,
+            entry.subject,
+            entry.permissions.join(", "),
+            if entry.require_mfa {
+                "required"
+            } else {
+                "not required"
+            },
+            entry.expires_at
+        ));
+    }
+    let date = at.unwrap_or_else(Utc::now).date_naive();
+    lines.push(format!(
+        "snapshot_sha256: {}",
+        access_snapshot_sha256(tenant)
+    ));
+    lines.push("record it once reviewed:".to_owned());
+    lines.push(format!(
+        "  last_access_review: {{ date: {date}, reviewer: <who signs off>, snapshot_sha256: \"{}\" }}",
+        access_snapshot_sha256(tenant)
+    ));
+    let lines: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+    print_line(lines.join("\n"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn framework_name(framework: tenant_model::Framework) -> &'static str {

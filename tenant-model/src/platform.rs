@@ -38,6 +38,13 @@ pub struct PlatformConfig {
     #[serde(default)]
     #[validate(nested)]
     pub monitoring: PlatformMonitoring,
+    /// Regions the platform's operators work from: a cross-tenant grant to
+    /// the operators makes these regions hold the tenant's data as far as
+    /// transfers are concerned. Empty: unknown, so transfer checks of a
+    /// tenant granting the operators access report no evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(length(max = 100, message = "must list at most 100 regions"))]
+    pub operator_regions: Vec<Name>,
 }
 
 /// The platform's switches; each has an environment variable from the seed.
@@ -224,6 +231,7 @@ impl Default for PlatformConfig {
             regions: Vec::new(),
             tiers: TierPresets::default(),
             monitoring: PlatformMonitoring::default(),
+            operator_regions: Vec::new(),
         }
     }
 }
