@@ -332,3 +332,290 @@ fn framework_name(framework: tenant_model::Framework) -> &'static str {
         tenant_model::Framework::Soc2 => "SOC 2",
     }
 }
+
+/// A tenant document named on the command line: a file, or `git:REV:PATH`
+/// for the file as committed in revision `REV` (`git show REV:PATH`, run in
+/// the current directory).
+fn read_tenant(spec: &str) -> Result<(tenant_model::Tenant, WrittenFields), Fatal> {
+    let (text, path) = if let Some(rest) = spec.strip_prefix("git:") {
+        let Some((_, path)) = rest.split_once(':') else {
+            return Err(Fatal(format!(
+                "`{}`: expected `git:REV:PATH`",
+                escape(spec)
+            )));
+        };
+        (
+            git(&[Path::new("show"), Path::new(rest)], None)?,
+            PathBuf::from(path),
+        )
+    } else {
+        (read(Path::new(spec))?, PathBuf::from(spec))
+    };
+    parse_tenant(&text, &path, spec)
+}
+
+fn parse_tenant(
+    text: &str,
+    path: &Path,
+    shown_as: &str,
+) -> Result<(tenant_model::Tenant, WrittenFields), Fatal> {
+    let format = tenant_model::Format::from_path(path).ok_or_else(|| {
+        Fatal(format!(
+            "`{}`: not a .json, .yaml, .yml or .toml file",
+            escape(shown_as)
+        ))
+    })?;
+    let tenant = tenant_model::parse::<tenant_model::Tenant>(text, format).map_err(|problems| {
+        let first = problems.iter().next().map(|p| p.to_string()).unwrap_or_default();
+        Fatal(format!(
+            "`{}` is not a valid tenant document ({} problems; first: {}); run `tenantctl validate`",
+            escape(shown_as),
+            problems.iter().count(),
+            escape(&first)
+        ))
+    })?;
+    Ok((tenant, WrittenFields::of_text(text, format)))
+}
+
+/// Runs git with `args` (in `dir`), returning its standard output.
+fn git(args: &[&Path], dir: Option<&Path>) -> Result<String, Fatal> {
+    let mut command = std::process::Command::new("git");
+    if let Some(dir) = dir {
+        command.arg("-C").arg(dir);
+    }
+    let out = command
+        .args(args)
+        .output()
+        .map_err(|e| Fatal(format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Fatal(format!(
+            "git {} failed: {}",
+            args.iter()
+                .map(|a| a.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            escape(String::from_utf8_lossy(&out.stderr).trim())
+        )));
+    }
+    String::from_utf8(out.stdout)
+        .map_err(|_| Fatal("git printed text that is not UTF-8".to_owned()))
+}
+
+/// `tenantctl compliance diff OLD NEW`: the access changes between two
+/// versions of a tenant document, one line each (or JSON); with `--audit`,
+/// appended to that audit trail as records by `--actor`.
+pub(crate) fn diff(
+    old: &str,
+    new: &str,
+    json: bool,
+    audit: Option<(&Path, &str)>,
+    at: Option<DateTime<Utc>>,
+) -> Result<ExitCode, Fatal> {
+    let (before, _) = read_tenant(old)?;
+    let (after, _) = read_tenant(new)?;
+    if before.id != after.id {
+        return Err(Fatal(format!(
+            "`{}` and `{}` are different tenants (ids `{}` and `{}`)",
+            escape(old),
+            escape(new),
+            before.id,
+            after.id
+        )));
+    }
+    let changes = tenant_policy::checks::access_changes(&before, &after);
+    if json {
+        let text = serde_json::to_string_pretty(&changes)
+            .map_err(|e| Fatal(format!("cannot encode the changes: {e}")))?;
+        print_line(text)?;
+    } else if !changes.is_empty() {
+        let lines: Vec<String> = changes.iter().map(|c| escape(&c.describe())).collect();
+        print_line(lines.join("\n"))?;
+    }
+    if let Some((path, actor)) = audit {
+        let now = at.unwrap_or_else(Utc::now);
+        let mut stamps = Vec::new();
+        for _ in 0..changes.len() {
+            // UUID v7 needs random bits; the library takes them as a parameter.
+            let mut random = [0u8; 10];
+            random.copy_from_slice(
+                uuid::Uuid::new_v4()
+                    .as_bytes()
+                    .get(..10)
+                    .unwrap_or(&[0; 10]),
+            );
+            stamps.push(
+                tenant_policy::audit::EventStamp::new(now, random)
+                    .map_err(|e| Fatal(format!("cannot stamp the audit records: {e}")))?,
+            );
+        }
+        let events = tenant_policy::checks::access_change_events(
+            after.slug.as_str(),
+            actor,
+            &changes,
+            stamps,
+        );
+        append_events(path, events)?;
+    }
+    note(format_args!("{} access changes", changes.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Appends `events` to the trail at `path`, chained after what is there,
+/// under an exclusive lock, after verifying the trail (as `explain --audit`
+/// does for decisions).
+fn append_events(path: &Path, events: Vec<tenant_policy::audit::AuditEvent>) -> Result<(), Fatal> {
+    use std::io::{Read, Write};
+    let shown_path = shown(path);
+    let io = |what: &str, e: std::io::Error| Fatal(format!("cannot {what} `{shown_path}`: {e}"));
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| io("open", e))?;
+    file.lock().map_err(|e| io("lock", e))?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(crate::files::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io("read", e))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| Fatal(format!("`{shown_path}` is not UTF-8 text")))?;
+    let existing = parse_jsonl(&text).map_err(|e| Fatal(format!("`{shown_path}`: {e}")))?;
+    let mut chain = tenant_policy::audit::AuditChain::from_events(existing).map_err(|e| {
+        Fatal(format!(
+            "`{shown_path}` does not verify; not appending to it: {e}"
+        ))
+    })?;
+    let mut lines = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        lines.push('\n');
+    }
+    for event in events {
+        lines.push_str(&chain.append(event).to_json_line());
+        lines.push('\n');
+    }
+    file.write_all(lines.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io("append to", e))?;
+    file.unlock().map_err(|e| io("unlock", e))?;
+    note(format_args!("audit: trail head {}", chain.head()));
+    Ok(())
+}
+
+/// `tenantctl compliance history FILE PLATFORM [RULES] --since --until`:
+/// every committed version of `FILE` in its git repository, evaluated over
+/// the period; per rule, the intervals it failed in.
+pub(crate) fn history(
+    file: &Path,
+    others: &[PathBuf],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    json: bool,
+) -> Result<ExitCode, Fatal> {
+    let loaded = match load_valid(others, OutputFormat::Text)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let Some((_, platform)) = &loaded.platform else {
+        return Err(Fatal("give the platform document too".to_owned()));
+    };
+    let rules = rules_of(&loaded)?;
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .ok_or_else(|| Fatal(format!("`{}` is not a file", shown(file))))?;
+    let relative = Path::new(".").join(name);
+    let log = git(
+        &[
+            Path::new("log"),
+            Path::new("--format=%H %cI"),
+            Path::new("--"),
+            &relative,
+        ],
+        Some(dir),
+    )?;
+    let mut versions = Vec::new();
+    for line in log.lines() {
+        let Some((commit, time)) = line.split_once(' ') else {
+            continue;
+        };
+        let committed_at = DateTime::parse_from_rfc3339(time)
+            .map_err(|e| Fatal(format!("git gave the time `{}`: {e}", escape(time))))?
+            .with_timezone(&Utc);
+        let spec = format!("{commit}:{}", relative.display());
+        let text = git(&[Path::new("show"), Path::new(&spec)], Some(dir))?;
+        let (tenant, written) = parse_tenant(&text, file, &spec)?;
+        versions.push((committed_at, commit.to_owned(), tenant, written));
+    }
+    if versions.is_empty() {
+        return Err(Fatal(format!(
+            "`{}` has no committed versions",
+            shown(file)
+        )));
+    }
+    let borrowed: Vec<tenant_policy::checks::TenantVersion<'_>> = versions
+        .iter()
+        .map(
+            |(committed_at, revision, tenant, written)| tenant_policy::checks::TenantVersion {
+                committed_at: *committed_at,
+                revision,
+                tenant,
+                written,
+            },
+        )
+        .collect();
+    let history =
+        tenant_policy::checks::evaluate_history(&rules, &borrowed, platform, since, until);
+    if json {
+        let text = serde_json::to_string_pretty(&history)
+            .map_err(|e| Fatal(format!("cannot encode the history: {e}")))?;
+        print_line(text)?;
+    } else {
+        let mut lines = vec![format!(
+            "{}: {} versions, {} to {}",
+            shown(file),
+            versions.len(),
+            since.to_rfc3339(),
+            until.to_rfc3339()
+        )];
+        for rule in &history.rules {
+            if rule.failing.is_empty() {
+                lines.push(format!(
+                    "  {} ({}): passed throughout",
+                    rule.rule, rule.reference
+                ));
+                continue;
+            }
+            lines.push(format!("  {} ({}):", rule.rule, rule.reference));
+            for f in &rule.failing {
+                lines.push(format!(
+                    "    {} {} to {} [{}]: {}",
+                    f.outcome.as_str(),
+                    f.from.to_rfc3339(),
+                    f.until.to_rfc3339(),
+                    if f.revisions.is_empty() {
+                        "no version".to_owned()
+                    } else {
+                        f.revisions
+                            .iter()
+                            .map(|r| r.chars().take(12).collect::<String>())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                    f.message
+                ));
+            }
+        }
+        let lines: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+        print_line(lines.join("\n"))?;
+    }
+    Ok(if history.always_compliant() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

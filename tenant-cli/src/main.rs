@@ -135,6 +135,47 @@ enum ComplianceCommand {
         #[arg(long)]
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Print the access changes between two versions of a tenant document
+    /// (binding or grant added or removed, widened or narrowed, MFA dropped
+    /// or required, expiry extended or shortened); each is a file or
+    /// `git:REV:PATH` (e.g. `git:HEAD~1:tenants/acme.yaml`).
+    Diff {
+        /// The old version.
+        old: String,
+        /// The new version.
+        new: String,
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Append the changes to this audit trail (JSON Lines).
+        #[arg(long, requires = "actor")]
+        audit: Option<PathBuf>,
+        /// Who made the changes, e.g. `git:<commit>` or an email.
+        #[arg(long, requires = "audit")]
+        actor: Option<String>,
+        /// Stamp the audit records with this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Evaluate the rules over every committed version (git) of one tenant
+    /// document in a period, for SOC 2 Type II: per rule, the intervals it
+    /// failed or lacked evidence in. Exit status 1 when any.
+    History {
+        /// The tenant document, in a git work tree.
+        file: PathBuf,
+        /// The platform document, and optionally the rules.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Start of the period (RFC 3339).
+        #[arg(long)]
+        since: chrono::DateTime<chrono::Utc>,
+        /// End of the period (RFC 3339).
+        #[arg(long)]
+        until: chrono::DateTime<chrono::Utc>,
+        /// Print the history as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +240,29 @@ fn main() -> ExitCode {
             command: Some(ComplianceCommand::Review { tenant, paths, at }),
             ..
         } => compliance::review(&tenant, &paths, at),
+        Command::Compliance {
+            command:
+                Some(ComplianceCommand::Diff {
+                    old,
+                    new,
+                    json,
+                    audit,
+                    actor,
+                    at,
+                }),
+            ..
+        } => compliance::diff(&old, &new, json, audit.as_deref().zip(actor.as_deref()), at),
+        Command::Compliance {
+            command:
+                Some(ComplianceCommand::History {
+                    file,
+                    paths,
+                    since,
+                    until,
+                    json,
+                }),
+            ..
+        } => compliance::history(&file, &paths, since, until, json),
         Command::Compliance {
             command: None,
             paths,

@@ -1632,3 +1632,130 @@ fn parallel_validation_keeps_file_order() {
         assert!(!err.contains("t030.json"), "{err}");
     }
 }
+
+/// A git repository holding the three-version history fixture as
+/// `tenant.yaml`, committed at the fixture's times.
+fn history_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = workspace().join("tenant-policy/tests/fixtures/compliance/history");
+    let git = |args: &[&str], at: &str| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    let manifest = std::fs::read_to_string(fixtures.join("versions.txt")).unwrap();
+    for line in manifest.lines() {
+        let (at, file) = line.split_once(' ').unwrap();
+        std::fs::copy(fixtures.join(file), dir.path().join("tenant.yaml")).unwrap();
+        git(&["add", "tenant.yaml"], at);
+        git(&["commit", "-q", "-m", file], at);
+    }
+    dir
+}
+
+#[test]
+fn compliance_history_reads_git_and_reports_failing_intervals() {
+    let repo = history_repo();
+    let file = repo.path().join("tenant.yaml").display().to_string();
+    let out = tenantctl(&[
+        "compliance",
+        "history",
+        &file,
+        "examples/platform.yaml",
+        "--since",
+        "2026-02-01T00:00:00Z",
+        "--until",
+        "2026-06-01T00:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "soc2-cc6-1-privileged-access")
+        .unwrap();
+    let failing = privileged["failing"].as_array().unwrap();
+    assert_eq!(failing.len(), 1, "{privileged:#}");
+    assert_eq!(failing[0]["from"], "2026-03-01T10:00:00Z");
+    assert_eq!(failing[0]["until"], "2026-03-15T16:30:00Z");
+    assert_eq!(failing[0]["outcome"], "fail");
+    let transit = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "soc2-cc6-7-encryption-in-transit")
+        .unwrap();
+    assert_eq!(transit["failing"], serde_json::json!([]));
+}
+
+#[test]
+fn compliance_diff_prints_access_changes_and_audits_them() {
+    let repo = history_repo();
+    let dir = repo.path();
+    let trail = dir.join("trail.jsonl").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+        .args([
+            "compliance",
+            "diff",
+            "git:HEAD~1:tenant.yaml",
+            "git:HEAD:tenant.yaml",
+            "--audit",
+            &trail,
+            "--actor",
+            "git:HEAD",
+            "--at",
+            "2026-03-15T16:30:00Z",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "binding user:ben: MFA required\n");
+    let verify = tenantctl(&["audit", "verify", &trail]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(stdout(&verify).contains("ok: 1 events"));
+    let recorded = std::fs::read_to_string(&trail).unwrap();
+    assert!(
+        recorded.contains("\"action\":\"access:mfa_required\""),
+        "{recorded}"
+    );
+    // Files work too; another tenant is refused.
+    let files = tenantctl(&[
+        "compliance",
+        "diff",
+        "tenant-policy/tests/fixtures/compliance/history/v1.yaml",
+        "tenant-policy/tests/fixtures/compliance/history/v2.yaml",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&files.stdout).unwrap();
+    assert_eq!(json[0]["change"], "added");
+    assert_eq!(json[0]["subject"], "user:ben");
+    let other = tenantctl(&[
+        "compliance",
+        "diff",
+        "tenant-policy/tests/fixtures/compliance/history/v1.yaml",
+        "examples/tenants/acme-music.yaml",
+    ]);
+    assert_eq!(other.status.code(), Some(2));
+}

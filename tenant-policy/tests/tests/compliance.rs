@@ -1121,3 +1121,211 @@ proptest! {
         prop_assert_eq!(access_snapshot_sha256(&before), access_snapshot_sha256(&after));
     }
 }
+
+#[test]
+fn a_three_version_history_reports_the_exact_failing_interval() {
+    use tenant_policy::checks::{TenantVersion, evaluate_history};
+    let dir = format!(
+        "{}/tests/fixtures/compliance/history",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let manifest = std::fs::read_to_string(format!("{dir}/versions.txt")).unwrap();
+    let mut loaded: Vec<(DateTime<Utc>, String, Tenant, WrittenFields)> = Vec::new();
+    for line in manifest.lines() {
+        let (at, file) = line.split_once(' ').unwrap();
+        let text = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+        loaded.push((
+            at.parse().unwrap(),
+            file.to_owned(),
+            parse(&text, Format::Yaml).unwrap(),
+            WrittenFields::of_text(&text, Format::Yaml),
+        ));
+    }
+    let versions: Vec<TenantVersion<'_>> = loaded
+        .iter()
+        .rev() // any order
+        .map(|(at, file, tenant, written)| TenantVersion {
+            committed_at: *at,
+            revision: file,
+            tenant,
+            written,
+        })
+        .collect();
+    let yaml = r#"
+schema_version: 1
+rules:
+  - { id: privileged, framework: soc2, reference: CC6.1, title: t, severity: high,
+      check: { privileged_access: { max_days: 90 } }, evidence: /access_control/bindings, remediation: r }
+  - { id: in-transit, framework: soc2, reference: CC6.7, title: t, severity: high,
+      check: encryption_in_transit, evidence: /isolation/encryption/in_transit, remediation: r }
+"#;
+    let rules: ComplianceRules = parse(yaml, Format::Yaml).unwrap();
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let history = evaluate_history(
+        &rules,
+        &versions,
+        &platform(),
+        at("2026-01-01T00:00:00Z"),
+        at("2026-06-01T00:00:00Z"),
+    );
+    let intervals = |i: usize| {
+        history.rules[i]
+            .failing
+            .iter()
+            .map(|f| {
+                (
+                    f.from.to_rfc3339(),
+                    f.until.to_rfc3339(),
+                    f.outcome,
+                    f.revisions.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before_first = (
+        "2026-01-01T00:00:00+00:00".to_owned(),
+        "2026-01-10T09:00:00+00:00".to_owned(),
+        NoEvidence,
+        Vec::<String>::new(),
+    );
+    assert_eq!(
+        intervals(0),
+        [
+            before_first.clone(),
+            (
+                "2026-03-01T10:00:00+00:00".to_owned(),
+                "2026-03-15T16:30:00+00:00".to_owned(),
+                Fail,
+                vec!["v2.yaml".to_owned()]
+            ),
+        ]
+    );
+    assert!(
+        history.rules[0].failing[1]
+            .message
+            .contains("/access_control/bindings/2/conditions/require_mfa")
+    );
+    assert_eq!(intervals(1), [before_first]);
+    assert!(!history.always_compliant());
+    // A period that starts after the last version: v3 is in force, all pass.
+    let later = evaluate_history(
+        &rules,
+        &versions,
+        &platform(),
+        at("2026-03-20T00:00:00Z"),
+        at("2026-03-21T00:00:00Z"),
+    );
+    assert!(later.always_compliant(), "{later:#?}");
+    // Inside v2 only: the whole period fails.
+    let inside = evaluate_history(
+        &rules,
+        &versions,
+        &platform(),
+        at("2026-03-02T00:00:00Z"),
+        at("2026-03-03T00:00:00Z"),
+    );
+    assert_eq!(inside.rules[0].failing.len(), 1);
+    assert_eq!(inside.rules[0].failing[0].from, at("2026-03-02T00:00:00Z"));
+    assert_eq!(inside.rules[0].failing[0].until, at("2026-03-03T00:00:00Z"));
+}
+
+#[test]
+fn access_changes_are_typed_and_recorded_in_the_audit_chain() {
+    use tenant_policy::checks::{AccessChange, access_change_events, access_changes};
+    let old = compliant("acme-music");
+    // Renaming a role changes no access.
+    let mut renamed = old.clone();
+    renamed.access_control.roles[0].name = name("listener");
+    renamed.access_control.roles[1].inherits = vec![name("listener")];
+    renamed.access_control.bindings[0].role = name("listener");
+    assert_eq!(access_changes(&old, &renamed), vec![]);
+
+    let grant = |permissions: &[&str]| {
+        serde_json::from_value::<tenant_model::CrossTenantGrant>(serde_json::json!({
+            "name": "support", "grantee": "platform_operators",
+            "subjects": [{ "kind": "user", "id": "op" }], "permissions": permissions,
+            "expires_at": "2026-12-15T00:00:00Z", "reason": "ticket"
+        }))
+        .unwrap()
+    };
+    let mut with_grant = old.clone();
+    with_grant
+        .access_control
+        .cross_tenant_grants
+        .push(grant(&["track:read"]));
+    let mut new = with_grant.clone();
+    new.access_control.bindings[1].conditions.require_mfa = false;
+    new.access_control.bindings[1].expires_at =
+        Some(Timestamp::new("2027-12-31T00:00:00Z").unwrap());
+    new.access_control.bindings[0].role = name("editor"); // staff: + track:write
+    new.access_control
+        .bindings
+        .push(binding("viewer", false, None));
+    new.access_control.cross_tenant_grants[0] = grant(&["track:read", "*:export"]);
+    let changes = access_changes(&with_grant, &new);
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        changes,
+        vec![
+            AccessChange::Widened {
+                source: s("binding"),
+                subject: s("group:staff"),
+                added: vec![s("track:write")]
+            },
+            AccessChange::MfaDropped {
+                source: s("binding"),
+                subject: s("user:boss")
+            },
+            AccessChange::ExpiryExtended {
+                source: s("binding"),
+                subject: s("user:boss"),
+                from: s("2027-01-31T00:00:00Z"),
+                to: s("2027-12-31T00:00:00Z")
+            },
+            AccessChange::Added {
+                source: s("binding"),
+                subject: s("user:someone-viewer"),
+                permissions: vec![s("track:read")]
+            },
+            AccessChange::Widened {
+                source: s("grant"),
+                subject: s("platform_operators/user:op"),
+                added: vec![s("*:export")]
+            },
+        ]
+    );
+    assert_eq!(
+        access_changes(&with_grant, &old),
+        vec![AccessChange::Removed {
+            source: s("grant"),
+            subject: s("platform_operators/user:op"),
+            permissions: vec![s("track:read")]
+        }]
+    );
+    // Recorded in the audit chain, which verifies.
+    let stamps = (0..changes.len()).map(|i| {
+        EventStamp::new(
+            now() + TimeDelta::seconds(i64::try_from(i).unwrap()),
+            [u8::try_from(i).unwrap(); 10],
+        )
+        .unwrap()
+    });
+    let mut chain = AuditChain::new();
+    for event in access_change_events("acme-music", "git:abc123", &changes, stamps) {
+        chain.append(event);
+    }
+    chain.verify().unwrap();
+    let events = chain.events();
+    assert_eq!(events.len(), 5);
+    assert_eq!(events[1].action, "access:mfa_dropped");
+    assert_eq!(events[1].resource, "binding/user:boss");
+    assert_eq!(events[1].actor, "git:abc123");
+    assert_eq!(
+        events[2].reason,
+        "binding user:boss: expiry extended from 2027-01-31T00:00:00Z to 2027-12-31T00:00:00Z"
+    );
+    assert_eq!(
+        serde_json::to_value(&changes[1]).unwrap()["change"],
+        "mfa_dropped"
+    );
+}
