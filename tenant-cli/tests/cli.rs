@@ -447,7 +447,7 @@ fn compliance_fixtures_fail_with_pointers_to_what_is_wrong() {
         "{offshore}"
     );
     assert!(
-        offshore.contains("       at: /access_control/bindings/0/conditions/require_mfa, /access_control/bindings/0/expires_at, /access_control/bindings/0/subject, /access_control/cross_tenant_grants/0/subjects, /access_control/cross_tenant_grants/0/expires_at\n"),
+        offshore.contains("       at: /access_control/bindings/0/conditions/require_mfa, /access_control/bindings/0/expires_at, /access_control/bindings/0/subject, /access_control/cross_tenant_grants/0/require_mfa, /access_control/cross_tenant_grants/0/subjects, /access_control/cross_tenant_grants/0/expires_at\n"),
         "{offshore}"
     );
     assert!(

@@ -363,6 +363,10 @@ pub struct CrossTenantGrant {
     pub permissions: Vec<Permission>,
     /// The grant ends at this instant; grants always end.
     pub expires_at: Timestamp,
+    /// Only when the grantee's principal signed in with multi-factor
+    /// authentication.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_mfa: bool,
     /// Why; any text, shown in explanations and audit records.
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters long"))]
     pub reason: String,

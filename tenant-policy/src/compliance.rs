@@ -769,6 +769,12 @@ fn privileged_access(
             Grantee::Tenant(slug) => format!("tenant `{slug}`"),
             Grantee::PlatformOperators => "the platform operators".to_owned(),
         };
+        if !g.require_mfa {
+            problems.push((
+                format!("{at}/require_mfa"),
+                format!("`{p}` to {grantee} without MFA"),
+            ));
+        }
         if g.subjects.is_empty() {
             problems.push((
                 format!("{at}/subjects"),
@@ -860,7 +866,10 @@ fn transfers(
             ));
             continue;
         };
-        seen.push(format!("`{region}` ({j})"));
+        let shown = format!("`{region}` ({j})");
+        if !seen.contains(&shown) {
+            seen.push(shown);
+        }
         for s in &protected {
             if j == *s || adequate.contains(j) {
                 continue;
@@ -884,7 +893,6 @@ fn transfers(
             }
         }
     }
-    seen.dedup();
     if problems.is_empty()
         && let Some(at) = operators_unknown
     {

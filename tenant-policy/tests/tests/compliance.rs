@@ -410,6 +410,7 @@ fn the_offshore_document_fails_transfers_privilege_review_and_audit() {
                 "/access_control/bindings/0/conditions/require_mfa",
                 "/access_control/bindings/0/expires_at",
                 "/access_control/bindings/0/subject",
+                "/access_control/cross_tenant_grants/0/require_mfa",
                 "/access_control/cross_tenant_grants/0/subjects",
                 "/access_control/cross_tenant_grants/0/expires_at",
             ],
@@ -589,7 +590,7 @@ fn grants_to_operators_are_privileged_access_too() {
     let grant = |subjects: serde_json::Value, until: &str| {
         serde_json::from_value::<tenant_model::CrossTenantGrant>(serde_json::json!({
             "name": "support", "grantee": "platform_operators", "subjects": subjects,
-            "permissions": ["*:export"], "expires_at": until, "reason": "ticket"
+            "permissions": ["*:export"], "expires_at": until, "reason": "ticket", "require_mfa": true
         }))
         .unwrap()
     };
@@ -1328,4 +1329,47 @@ fn access_changes_are_typed_and_recorded_in_the_audit_chain() {
         serde_json::to_value(&changes[1]).unwrap()["change"],
         "mfa_dropped"
     );
+}
+
+#[test]
+fn a_grant_requiring_mfa_is_enforced_by_the_evaluator() {
+    use tenant_policy::authz::{PolicySet, Principal, PrincipalKind, Reason, Request, Resource};
+    let mut t = compliant("acme-music");
+    t.access_control.cross_tenant_grants.push(
+        serde_json::from_value(serde_json::json!({
+            "name": "support", "grantee": "platform_operators",
+            "subjects": [{ "kind": "user", "id": "op" }], "permissions": ["track:read"],
+            "expires_at": "2026-12-15T00:00:00Z", "reason": "ticket", "require_mfa": true
+        }))
+        .unwrap(),
+    );
+    let policy = PolicySet::compile([&t]).unwrap();
+    let ask = |mfa: bool| {
+        let principal = Principal {
+            kind: PrincipalKind::PlatformOperator,
+            id: "op",
+            tenant: "",
+            groups: &[],
+            mfa,
+            source_ip: None,
+        };
+        let resource = Resource {
+            tenant: "acme-music",
+            kind: "track",
+            id: "t-1",
+            owner: None,
+            classification: tenant_model::Classification::Internal,
+            locked: false,
+        };
+        policy
+            .authorize(&Request {
+                principal,
+                action: "read",
+                resource,
+                now: now(),
+            })
+            .reason()
+    };
+    assert_eq!(ask(true), Reason::AllowedByGrant);
+    assert_eq!(ask(false), Reason::NoCrossTenantGrant);
 }
