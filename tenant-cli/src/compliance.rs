@@ -212,13 +212,35 @@ fn text_lines(reports: &[ComplianceReport]) -> Vec<String> {
     lines.iter().map(|line| escape(line)).collect()
 }
 
-/// A Markdown table cell: one line, `|` escaped, HTML neutralised.
+/// A Markdown table cell: one line, and every character with inline
+/// meaning in CommonMark or GFM (code spans, emphasis, links, images, raw
+/// HTML, entities, strikethrough, the cell separator) backslash-escaped, so
+/// the cell renders as exactly the text it holds and tenant text cannot add
+/// a column, markup or HTML.
+///
+/// `_` between two letters or digits (`access_control`) is left alone: it
+/// cannot open or close emphasis there, and pointers stay readable.
 fn cell(text: &str) -> String {
-    escape(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
+    let chars: Vec<char> = escape(text).chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let alphanumeric = |at: Option<usize>| {
+            at.and_then(|at| chars.get(at))
+                .is_some_and(|n| n.is_alphanumeric())
+        };
+        let intraword =
+            c == '_' && alphanumeric(i.checked_sub(1)) && alphanumeric(i.checked_add(1));
+        if !intraword
+            && matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '!' | '~'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The Markdown report: a table per tenant.
@@ -255,12 +277,12 @@ fn markdown(reports: &[ComplianceReport]) -> String {
                 ""
             };
             out.push_str(&format!(
-                "| {} | {} {} | {} | `{}` | {} | {} |\n",
+                "| {} | {} {} | {} | {} | {} | {} |\n",
                 cell(r.rule.as_str()),
                 framework_name(r.framework),
                 cell(&r.reference),
                 r.outcome.as_str(),
-                cell(&evidence).replace('`', "'"),
+                cell(&evidence),
                 cell(&value),
                 cell(fix)
             ));

@@ -501,7 +501,7 @@ fn compliance_prints_markdown_tables() {
     assert!(text.starts_with("## acme-music\n\n11 passed, 0 failed, 1 no evidence, 0 not applicable: **not compliant**"), "{text}");
     assert!(text.contains("\n| rule | reference | outcome | evidence | value | remediation |\n| --- | --- | --- | --- | --- | --- |\n"), "{text}");
     assert!(
-        text.contains("\n| soc2-cc7-2-audit-trail | SOC 2 CC7.2 | no evidence | `/audit` | "),
+        text.contains("\n| soc2-cc7-2-audit-trail | SOC 2 CC7.2 | no evidence | /audit | "),
         "{text}"
     );
     assert_eq!(
