@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use tenant_kit::i18n::{Args, Localizer, LocalizerConfig, TenantOverrides};
 use tenant_kit::model::{
-    self, Classification, ComplianceRules, Format, PlatformConfig, Problems, Tenant,
+    self, Classification, ComplianceRules, Format, PlatformConfig, Problems, Tenant, WrittenFields,
     check_against_platform, check_tenant_set,
 };
 use tenant_kit::policy::{
     audit::{AuditChain, AuditEvent, EventStamp},
     authz::{PolicySet, Principal, PrincipalKind, Request, Resource},
-    checks::evaluate_compliance,
+    checks::{ComplianceContext, TenantEvidence, evaluate_compliance},
 };
 
 fn read<D: model::Document>(path: &Path) -> Result<D, Box<dyn std::error::Error>> {
@@ -40,6 +40,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     paths.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     paths.sort();
     let tenants: Vec<Tenant> = paths.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+    // What each file writes: compliance takes only written fields as
+    // evidence, never the model's defaults.
+    let written: Vec<WrittenFields> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).map(|text| WrittenFields::of_text(&text, Format::Yaml)))
+        .collect::<Result<_, _>>()?;
 
     // Rules across the set and against the platform.
     let set: Vec<&Tenant> = tenants.iter().collect();
@@ -68,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rules.rules.len()
     );
     println!("{} tenants, all valid:\n", tenants.len());
-    for t in &tenants {
+    for (t, written) in tenants.iter().zip(&written) {
         let quotas = platform.tiers.get(t.tier).with_overrides(&t.quotas);
         let jurisdiction = platform
             .jurisdiction_of(&t.data_residency.region)
@@ -154,14 +160,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             localizer.format("alert-firing-description", &args)?
         );
         // Compliance as of a fixed instant, so the output is reproducible.
-        let report = evaluate_compliance(&rules, t, &platform, at());
+        // Without an audit trail, the audit trail control has no evidence.
+        let report = evaluate_compliance(
+            &rules,
+            TenantEvidence { tenant: t, written },
+            &ComplianceContext::new(&platform, at()),
+        );
         let s = &report.summary;
         println!(
-            "  compliance: {} passed, {} failed, {} not applicable",
-            s.passed, s.failed, s.not_applicable
+            "  compliance: {} passed, {} failed, {} no evidence, {} not applicable",
+            s.passed, s.failed, s.no_evidence, s.not_applicable
         );
         for failure in report.failures() {
-            println!("    FAIL {}: {}", failure.rule, failure.message);
+            println!(
+                "    {} {}: {}",
+                failure.outcome.as_str().to_uppercase(),
+                failure.rule,
+                failure.message
+            );
         }
         println!();
     }

@@ -453,6 +453,7 @@ impl TenantKitTemplate {
                 ),
                 subjects: vec![user(0)],
                 permissions: perms(&["*:read"]),
+                require_mfa: false,
                 expires_at: Timestamp::new("2100-01-01T00:00:00Z")
                     .unwrap_or_else(|e| panic!("{e}")),
                 reason: "partner label".to_owned(),

@@ -565,6 +565,7 @@ pub fn tenant_kit_document(base: &Tenant, s: &Shape, tenants: usize) -> Tenant {
             ),
             subjects: vec![user_subject(&s.guest)],
             permissions: vec![perm("*:read")],
+            require_mfa: false,
             expires_at: Timestamp::new("2100-01-01T00:00:00Z").unwrap_or_else(|e| panic!("{e}")),
             reason: "partner label".to_owned(),
         }],

@@ -78,6 +78,14 @@ impl Loaded {
             .filter_map(|i| self.tenants.get(i).map(|(_, t)| t))
             .collect()
     }
+
+    /// [`Loaded::distinct_tenants`] with the source each was read from.
+    pub(crate) fn distinct_sources(&self) -> Vec<(&Source, &Tenant)> {
+        distinct(&self.tenants)
+            .into_iter()
+            .filter_map(|i| self.tenants.get(i).map(|(s, t)| (s, t)))
+            .collect()
+    }
 }
 
 /// Indices of the first of each group of identical tenants. Identical
@@ -362,6 +370,16 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
                 .entry(i)
                 .or_default()
                 .extend(check_against_platform(tenant, config));
+        }
+    }
+    // Compliance rules name the platform's jurisdictions and regions only.
+    if let Some((_, config)) = &platform {
+        for (source, rules) in &rules {
+            let found = tenant_model::check_rules_against_platform(rules, config);
+            if !found.is_empty() {
+                let placed = place(found, &source.text, source.format);
+                diagnostics.extend(placed.iter().map(|p| Diagnostic::new(&source.path, p)));
+            }
         }
     }
     // Every query locked to its tenant as the renderers will lock it, with

@@ -42,10 +42,15 @@ enum Command {
     ///
     /// Give the tenants and the platform document (for the jurisdictions of
     /// regions), and optionally a compliance rules document (the built-in
-    /// default set otherwise). Exit status: 0 when every control passes or
-    /// does not apply, 1 when any fails (or a document is invalid), 2 on usage
-    /// or I/O errors.
+    /// default set otherwise). Controls fail closed: a field the document
+    /// does not write is no evidence, and counts against the tenant. Exit
+    /// status: 0 when every tenant is compliant (at least one rule applied,
+    /// none failed or lacked evidence), 1 otherwise (or when a document is
+    /// invalid), 2 on usage or I/O errors.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Compliance {
+        #[command(subcommand)]
+        command: Option<ComplianceCommand>,
         /// Tenant documents, the platform document, and optionally the rules.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -53,8 +58,14 @@ enum Command {
         #[arg(long)]
         at: Option<chrono::DateTime<chrono::Utc>>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// The audit trail (JSON Lines) the audit trail controls read.
+        #[arg(long, requires = "audit_head")]
+        audit_trail: Option<PathBuf>,
+        /// The trail's last hash, kept apart from the trail.
+        #[arg(long, requires = "audit_trail")]
+        audit_head: Option<String>,
     },
     /// Ask the compiled policy whether a principal may do an action on a
     /// resource, and why.
@@ -110,6 +121,64 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum ComplianceCommand {
+    /// Print a tenant's access review population (each subject, its
+    /// effective permissions, MFA and expiry) and its SHA-256, to record in
+    /// `last_access_review` once signed off.
+    Review {
+        /// The tenant's slug.
+        tenant: String,
+        /// Tenant documents (files or directories).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The review's date is this instant's (RFC 3339) instead of now's.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Print the access changes between two versions of a tenant document
+    /// (binding or grant added or removed, widened or narrowed, MFA dropped
+    /// or required, expiry extended or shortened); each is a file or
+    /// `git:REV:PATH` (e.g. `git:HEAD~1:tenants/acme.yaml`).
+    Diff {
+        /// The old version.
+        old: String,
+        /// The new version.
+        new: String,
+        /// Print the changes as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Append the changes to this audit trail (JSON Lines).
+        #[arg(long, requires = "actor")]
+        audit: Option<PathBuf>,
+        /// Who made the changes, e.g. `git:<commit>` or an email.
+        #[arg(long, requires = "audit")]
+        actor: Option<String>,
+        /// Stamp the audit records with this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Evaluate the rules over every committed version (git) of one tenant
+    /// document in a period, for SOC 2 Type II: per rule, the intervals it
+    /// failed or lacked evidence in. Exit status 1 when any.
+    History {
+        /// The tenant document, in a git work tree.
+        file: PathBuf,
+        /// The platform document, and optionally the rules.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Start of the period (RFC 3339).
+        #[arg(long)]
+        since: chrono::DateTime<chrono::Utc>,
+        /// End of the period (RFC 3339).
+        #[arg(long)]
+        until: chrono::DateTime<chrono::Utc>,
+        /// Print the history as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check the hash chain of a JSON Lines audit trail; exit 1 at the first
     /// modified, deleted, inserted or reordered event.
@@ -130,6 +199,18 @@ enum OutputFormat {
     Text,
     /// A JSON array of problems.
     Json,
+}
+
+/// How compliance reports are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// A summary line per tenant, then each failed or unevidenced rule.
+    Text,
+    /// A JSON array of reports.
+    Json,
+    /// A Markdown table per tenant: rule, reference, outcome, evidence,
+    /// value, remediation.
+    Markdown,
 }
 
 /// mimalloc instead of the system allocator: validation builds and drops a
@@ -155,7 +236,47 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { paths, format } => validate::run(&paths, format),
-        Command::Compliance { paths, at, format } => compliance::run(&paths, at, format),
+        Command::Compliance {
+            command: Some(ComplianceCommand::Review { tenant, paths, at }),
+            ..
+        } => compliance::review(&tenant, &paths, at),
+        Command::Compliance {
+            command:
+                Some(ComplianceCommand::Diff {
+                    old,
+                    new,
+                    json,
+                    audit,
+                    actor,
+                    at,
+                }),
+            ..
+        } => compliance::diff(&old, &new, json, audit.as_deref().zip(actor.as_deref()), at),
+        Command::Compliance {
+            command:
+                Some(ComplianceCommand::History {
+                    file,
+                    paths,
+                    since,
+                    until,
+                    json,
+                }),
+            ..
+        } => compliance::history(&file, &paths, since, until, json),
+        Command::Compliance {
+            command: None,
+            paths,
+            at,
+            format,
+            audit_trail,
+            audit_head,
+        } => compliance::run(&compliance::Request {
+            paths: &paths,
+            at,
+            format,
+            audit_trail: audit_trail.as_deref(),
+            audit_head: audit_head.as_deref(),
+        }),
         Command::Explain { paths, question } => explain::run(&paths, &question),
         Command::Audit {
             command: AuditCommand::Verify { file, head },

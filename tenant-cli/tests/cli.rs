@@ -290,6 +290,31 @@ fn schema_writes_and_checks() {
     assert!(stdout(&stale).contains("platform.json: stale"));
 }
 
+/// An audit trail with an event every 6 hours for 30 days up to
+/// `2026-11-27T12:00:00Z`, written to `dir`; its path and head.
+fn compliance_trail(dir: &Path) -> (String, String) {
+    use tenant_policy::audit::{AuditChain, AuditDecision, AuditEvent, EventStamp};
+    let end = chrono::DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut chain = AuditChain::new();
+    for i in 0..120u8 {
+        let time = end - chrono::TimeDelta::hours(6 * i64::from(120 - i));
+        chain.append(AuditEvent::from_parts(
+            EventStamp::new(time, [i; 10]).unwrap(),
+            "acme-music",
+            "user:claire",
+            "track:read",
+            "track/t-1",
+            AuditDecision::from_allowed(true),
+            "role `viewer`",
+        ));
+    }
+    let path = dir.join("trail.jsonl");
+    std::fs::write(&path, chain.to_jsonl()).unwrap();
+    (path.display().to_string(), chain.head().to_owned())
+}
+
 #[test]
 fn compliance_reports_failed_controls() {
     let args = [
@@ -305,15 +330,19 @@ fn compliance_reports_failed_controls() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
-        text.starts_with("acme-music: 9 passed, 0 failed, 0 not applicable\n"),
+        text.starts_with(
+            "acme-music: 11 passed, 0 failed, 1 no evidence, 0 not applicable: NOT compliant\n  NO EVIDENCE [high] soc2-cc7-2-audit-trail (SOC 2 CC7.2)"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("lofi-labs: 6 passed, 1 failed, 2 not applicable"),
+        text.contains(
+            "lofi-labs: 5 passed, 2 failed, 3 no evidence, 2 not applicable: NOT compliant"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("evidence: /access_control/last_access_review"),
+        text.contains("       at: /access_control/last_access_review\n"),
         "{text}"
     );
 
@@ -321,26 +350,62 @@ fn compliance_reports_failed_controls() {
     json_args.extend(["--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&tenantctl(&json_args).stdout).unwrap();
     assert_eq!(json[1]["tenant"], "lofi-labs");
-    assert_eq!(json[1]["summary"]["failed"], 1);
+    assert_eq!(json[1]["summary"]["failed"], 2);
+    assert_eq!(json[1]["summary"]["no_evidence"], 3);
 
-    // A compliant tenant alone, with the built-in rules: exit 0.
-    let ok = tenantctl(&[
+    // With the audit trail and its head, the compliant tenant: exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let (trail, head) = compliance_trail(dir.path());
+    let with_trail = |at: &str| {
+        tenantctl(&[
+            "compliance",
+            "examples/tenants/acme-music.yaml",
+            "examples/platform.yaml",
+            "--audit-trail",
+            &trail,
+            "--audit-head",
+            &head,
+            "--at",
+            at,
+        ])
+    };
+    let ok = with_trail("2026-11-27T12:00:00Z");
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert_eq!(
+        stdout(&ok),
+        "acme-music: 12 passed, 0 failed, 0 no evidence, 0 not applicable: compliant\n"
+    );
+    // Later, the access review is older than 90 days (and the trail stopped).
+    let late = with_trail("2027-03-01T00:00:00Z");
+    assert_eq!(late.status.code(), Some(1), "{}", stdout(&late));
+    assert!(stdout(&late).contains("FAIL [medium] soc2-cc6-2-access-review"));
+    // A head that is not the trail's: the trail does not verify.
+    let wrong = tenantctl(&[
         "compliance",
         "examples/tenants/acme-music.yaml",
         "examples/platform.yaml",
+        "--audit-trail",
+        &trail,
+        "--audit-head",
+        &"0".repeat(64),
         "--at",
         "2026-11-27T12:00:00Z",
     ]);
-    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
-    // Later, the access review is older than 90 days.
-    let late = tenantctl(&[
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stdout(&wrong).contains("does not verify against the kept head"),
+        "{}",
+        stdout(&wrong)
+    );
+    // A trail without its head: a usage error.
+    let alone = tenantctl(&[
         "compliance",
         "examples/tenants/acme-music.yaml",
         "examples/platform.yaml",
-        "--at",
-        "2027-03-01T00:00:00Z",
+        "--audit-trail",
+        &trail,
     ]);
-    assert_eq!(late.status.code(), Some(1), "{}", stdout(&late));
+    assert_eq!(alone.status.code(), Some(2));
     // Without the platform document: a usage error.
     assert_eq!(
         tenantctl(&["compliance", "examples/tenants/acme-music.yaml"])
@@ -348,6 +413,148 @@ fn compliance_reports_failed_controls() {
             .code(),
         Some(2)
     );
+}
+
+#[test]
+fn compliance_fixtures_fail_with_pointers_to_what_is_wrong() {
+    let run = |file: &str| {
+        let out = tenantctl(&[
+            "compliance",
+            &format!("tenant-policy/tests/fixtures/compliance/{file}"),
+            "examples/platform.yaml",
+            "--at",
+            "2026-11-27T12:00:00Z",
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        stdout(&out)
+    };
+    let silent = run("silent.yaml");
+    assert!(
+        silent.starts_with(
+            "silent-studio: 1 passed, 3 failed, 8 no evidence, 0 not applicable: NOT compliant\n"
+        ),
+        "{silent}"
+    );
+    assert!(
+        silent.contains("       at: /data_protection/erasure_on_offboarding\n"),
+        "{silent}"
+    );
+    let offshore = run("offshore.yaml");
+    assert!(
+        offshore.starts_with(
+            "offshore-music: 8 passed, 4 failed, 0 no evidence, 0 not applicable: NOT compliant\n"
+        ),
+        "{offshore}"
+    );
+    assert!(
+        offshore.contains("       at: /access_control/bindings/0/conditions/require_mfa, /access_control/bindings/0/expires_at, /access_control/bindings/0/subject, /access_control/cross_tenant_grants/0/require_mfa, /access_control/cross_tenant_grants/0/subjects, /access_control/cross_tenant_grants/0/expires_at\n"),
+        "{offshore}"
+    );
+    assert!(
+        offshore.contains("`eu` → `us` without a transfer mechanism"),
+        "{offshore}"
+    );
+}
+
+#[test]
+fn compliance_refuses_rules_naming_unknown_jurisdictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.yaml");
+    let text = std::fs::read_to_string(workspace().join("examples/compliance_rules.yaml"))
+        .unwrap()
+        .replacen(
+            "applies_to: { jurisdictions: [eu] }",
+            "applies_to: { jurisdictions: [eu, ch] }",
+            1,
+        );
+    std::fs::write(&rules, text).unwrap();
+    let rules = rules.display().to_string();
+    for command in ["validate", "compliance"] {
+        let out = tenantctl(&[
+            command,
+            "examples/tenants/acme-music.yaml",
+            "examples/platform.yaml",
+            &rules,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let text = stdout(&out);
+        assert!(
+            text.contains(":/rules/2/applies_to/jurisdictions/1: jurisdiction `ch` is not one of the platform's: eu, us")
+                || text.contains(": /rules/2/applies_to/jurisdictions/1: jurisdiction `ch` is not one of the platform's: eu, us"),
+            "{command}: {text}"
+        );
+    }
+}
+
+#[test]
+fn compliance_prints_markdown_tables() {
+    let out = tenantctl(&[
+        "compliance",
+        "examples/tenants/acme-music.yaml",
+        "examples/platform.yaml",
+        "--format",
+        "markdown",
+        "--at",
+        "2026-11-27T12:00:00Z",
+    ]);
+    let text = stdout(&out);
+    assert!(text.starts_with("## acme-music\n\n11 passed, 0 failed, 1 no evidence, 0 not applicable: **not compliant**"), "{text}");
+    assert!(text.contains("\n| rule | reference | outcome | evidence | value | remediation |\n| --- | --- | --- | --- | --- | --- |\n"), "{text}");
+    assert!(
+        text.contains("\n| soc2-cc7-2-audit-trail | SOC 2 CC7.2 | no evidence | /audit | "),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("| ")).count(),
+        14,
+        "{text}"
+    );
+}
+
+#[test]
+fn compliance_review_prints_the_population_and_its_hash() {
+    let out = tenantctl(&[
+        "compliance",
+        "review",
+        "acme-music",
+        "examples/tenants/acme-music.yaml",
+        "--at",
+        "2026-11-27T12:00:00Z",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("access review population of `acme-music`: 4 entries\n"),
+        "{text}"
+    );
+    assert!(text.contains("  binding group:studio-paris: playlist:*, playlist:read, report:read, track:read, track:write (mfa: not required, expires: never)\n"), "{text}");
+    // The example records the review of exactly this population.
+    let recorded =
+        std::fs::read_to_string(workspace().join("examples/tenants/acme-music.yaml")).unwrap();
+    let hash = text
+        .lines()
+        .find_map(|l| l.strip_prefix("snapshot_sha256: "))
+        .unwrap();
+    assert!(
+        recorded.contains(&format!("snapshot_sha256: {hash}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("last_access_review: { date: 2026-11-27, reviewer: <who signs off>"),
+        "{text}"
+    );
+    let missing = tenantctl(&[
+        "compliance",
+        "review",
+        "nobody",
+        "examples/tenants/acme-music.yaml",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
 }
 
 #[test]
@@ -917,7 +1124,12 @@ mod hostile {
         });
         let out = run(&["validate", &fifo.display().to_string()]);
         writer.join().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stderr(&out).starts_with("ok: 1 documents (1 tenants"));
     }
 
@@ -933,7 +1145,12 @@ mod hostile {
         )
         .unwrap();
         let out = run(&["validate", &dir.path().display().to_string()]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(
             stderr(&out).starts_with("ok: 1 documents (1 tenants"),
             "{}",
@@ -1008,7 +1225,12 @@ mod hostile {
             .collect();
         let path = tenant_with_override(dir.path(), "chain.json", &format!("{chain}m3000 = end\n"));
         let out = run(&["validate", &path.display().to_string()]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         assert_eq!(text.lines().count(), 101);
         assert!(text.contains(
@@ -1042,7 +1264,12 @@ mod hostile {
         let path = dir.path().join("flood.json");
         std::fs::write(&path, serde_json::to_string(&tenant).unwrap()).unwrap();
         let out = run(&["validate", &path.display().to_string()]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         // The model lists at most 200 problems (and says so in one more).
         let lines = text.lines().count();
@@ -1065,7 +1292,12 @@ mod hostile {
         let path = dir.path().join(&name);
         std::fs::copy(workspace().join("examples/invalid/bad-slug.yaml"), &path).unwrap();
         let out = run(&["validate", &path.display().to_string()]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         let expected =
             std::fs::read_to_string(workspace().join("examples/invalid/bad-slug.expected"))
@@ -1084,7 +1316,12 @@ mod hostile {
             &dir.path().join("gone\n.yaml").display().to_string(),
         ]);
         assert_eq!(out.status.code(), Some(2));
-        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stderr(&out).contains("gone\\n.yaml"));
     }
 
@@ -1109,8 +1346,18 @@ mod hostile {
             let at = args.iter().position(|a| *a == flag).unwrap();
             args[at + 1] = value;
             let out = run(&args);
-            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-            assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                stderr(&out).lines().count(),
+                1,
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert!(!stderr(&out).trim_end().chars().any(char::is_control));
         }
     }
@@ -1384,4 +1631,131 @@ fn parallel_validation_keeps_file_order() {
         assert!(err.contains("t010.json` is not UTF-8 text"), "{err}");
         assert!(!err.contains("t030.json"), "{err}");
     }
+}
+
+/// A git repository holding the three-version history fixture as
+/// `tenant.yaml`, committed at the fixture's times.
+fn history_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = workspace().join("tenant-policy/tests/fixtures/compliance/history");
+    let git = |args: &[&str], at: &str| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    let manifest = std::fs::read_to_string(fixtures.join("versions.txt")).unwrap();
+    for line in manifest.lines() {
+        let (at, file) = line.split_once(' ').unwrap();
+        std::fs::copy(fixtures.join(file), dir.path().join("tenant.yaml")).unwrap();
+        git(&["add", "tenant.yaml"], at);
+        git(&["commit", "-q", "-m", file], at);
+    }
+    dir
+}
+
+#[test]
+fn compliance_history_reads_git_and_reports_failing_intervals() {
+    let repo = history_repo();
+    let file = repo.path().join("tenant.yaml").display().to_string();
+    let out = tenantctl(&[
+        "compliance",
+        "history",
+        &file,
+        "examples/platform.yaml",
+        "--since",
+        "2026-02-01T00:00:00Z",
+        "--until",
+        "2026-06-01T00:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "soc2-cc6-1-privileged-access")
+        .unwrap();
+    let failing = privileged["failing"].as_array().unwrap();
+    assert_eq!(failing.len(), 1, "{privileged:#}");
+    assert_eq!(failing[0]["from"], "2026-03-01T10:00:00Z");
+    assert_eq!(failing[0]["until"], "2026-03-15T16:30:00Z");
+    assert_eq!(failing[0]["outcome"], "fail");
+    let transit = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "soc2-cc6-7-encryption-in-transit")
+        .unwrap();
+    assert_eq!(transit["failing"], serde_json::json!([]));
+}
+
+#[test]
+fn compliance_diff_prints_access_changes_and_audits_them() {
+    let repo = history_repo();
+    let dir = repo.path();
+    let trail = dir.join("trail.jsonl").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_tenantctl"))
+        .args([
+            "compliance",
+            "diff",
+            "git:HEAD~1:tenant.yaml",
+            "git:HEAD:tenant.yaml",
+            "--audit",
+            &trail,
+            "--actor",
+            "git:HEAD",
+            "--at",
+            "2026-03-15T16:30:00Z",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "binding user:ben: MFA required\n");
+    let verify = tenantctl(&["audit", "verify", &trail]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(stdout(&verify).contains("ok: 1 events"));
+    let recorded = std::fs::read_to_string(&trail).unwrap();
+    assert!(
+        recorded.contains("\"action\":\"access:mfa_required\""),
+        "{recorded}"
+    );
+    // Files work too; another tenant is refused.
+    let files = tenantctl(&[
+        "compliance",
+        "diff",
+        "tenant-policy/tests/fixtures/compliance/history/v1.yaml",
+        "tenant-policy/tests/fixtures/compliance/history/v2.yaml",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&files.stdout).unwrap();
+    assert_eq!(json[0]["change"], "added");
+    assert_eq!(json[0]["subject"], "user:ben");
+    let other = tenantctl(&[
+        "compliance",
+        "diff",
+        "tenant-policy/tests/fixtures/compliance/history/v1.yaml",
+        "examples/tenants/acme-music.yaml",
+    ]);
+    assert_eq!(other.status.code(), Some(2));
 }

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::text::{Cidr, ClockTime, Date, Name, Permission, Slug, Timestamp};
+use crate::text::{Cidr, ClockTime, Date, Name, Permission, Sha256Hex, Slug, Timestamp};
 
 /// Who may do what in a tenant.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
@@ -36,9 +36,117 @@ pub struct AccessControl {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(length(max = 200, message = "must list at most 200 grants"), nested)]
     pub cross_tenant_grants: Vec<CrossTenantGrant>,
-    /// When the bindings were last reviewed.
+    /// The last review of the effective access: when, by whom, and the
+    /// SHA-256 of the population reviewed. A bare date (the form before
+    /// reviewer and snapshot were recorded) is still read; such a review
+    /// proves nothing about what was reviewed, so compliance checks fail it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_access_review: Option<Date>,
+    #[validate(nested)]
+    pub last_access_review: Option<AccessReview>,
+}
+
+/// A review of a tenant's effective access an auditor can check: its date,
+/// who signed it off, and the SHA-256 of the population reviewed (each
+/// subject, its effective permissions, MFA and expiry, as `tenantctl
+/// compliance review` prints it).
+///
+/// Written either as `{date, reviewer, snapshot_sha256}` or, as documents
+/// written before these fields existed do, as a bare date; a bare date reads
+/// as a review without reviewer or snapshot. This accepting-both reader is
+/// chosen over a schema-version bump because every other field of the
+/// document is unchanged, and old documents keep validating (while failing
+/// the access review control, which is the truth about them).
+///
+/// Written back, a review without reviewer and snapshot is a bare date
+/// again, so that documents round-trip; a review with only one of the two
+/// (possible only in code) is written as a record and refused when read.
+#[derive(Debug, Clone, PartialEq, JsonSchema, Validate)]
+#[schemars(with = "AccessReviewForms")]
+pub struct AccessReview {
+    /// The day of the review.
+    pub date: Date,
+    /// Who reviewed and signed off; absent only in the bare-date form.
+    #[validate(length(min = 1, max = 256, message = "must be 1 to 256 characters long"))]
+    pub reviewer: Option<String>,
+    /// SHA-256 of the reviewed population; absent only in the bare-date form.
+    pub snapshot_sha256: Option<Sha256Hex>,
+}
+
+/// The review as an object: every field required.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "AccessReviewRecord")]
+struct AccessReviewRecord {
+    /// The day of the review.
+    date: Date,
+    /// Who reviewed and signed off; any text.
+    #[schemars(length(min = 1, max = 256))]
+    reviewer: String,
+    /// SHA-256 of the reviewed population (`tenantctl compliance review`).
+    snapshot_sha256: Sha256Hex,
+}
+
+/// The two written forms, for the schema.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "only its schema is used")]
+enum AccessReviewForms {
+    /// A review record.
+    Record(AccessReviewRecord),
+    /// A bare date: the form before reviewer and snapshot were recorded.
+    DateOnly(Date),
+}
+
+impl Serialize for AccessReview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if self.reviewer.is_none() && self.snapshot_sha256.is_none() {
+            return self.date.serialize(serializer);
+        }
+        let mut record = serializer.serialize_struct("AccessReview", 3)?;
+        record.serialize_field("date", &self.date)?;
+        if let Some(reviewer) = &self.reviewer {
+            record.serialize_field("reviewer", reviewer)?;
+        }
+        if let Some(snapshot) = &self.snapshot_sha256 {
+            record.serialize_field("snapshot_sha256", snapshot)?;
+        }
+        record.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessReview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Forms;
+        impl<'de> serde::de::Visitor<'de> for Forms {
+            type Value = AccessReview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a review `{date, reviewer, snapshot_sha256}` or a date `YYYY-MM-DD`")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<AccessReview, E> {
+                let date = Date::new(text).map_err(E::custom)?;
+                Ok(AccessReview {
+                    date,
+                    reviewer: None,
+                    snapshot_sha256: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<AccessReview, A::Error> {
+                let record = AccessReviewRecord::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(AccessReview {
+                    date: record.date,
+                    reviewer: Some(record.reviewer),
+                    snapshot_sha256: Some(record.snapshot_sha256),
+                })
+            }
+        }
+        deserializer.deserialize_any(Forms)
+    }
 }
 
 /// A named set of permissions, possibly inheriting other roles' permissions.
@@ -255,6 +363,10 @@ pub struct CrossTenantGrant {
     pub permissions: Vec<Permission>,
     /// The grant ends at this instant; grants always end.
     pub expires_at: Timestamp,
+    /// Only when the grantee's principal signed in with multi-factor
+    /// authentication.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_mfa: bool,
     /// Why; any text, shown in explanations and audit records.
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters long"))]
     pub reason: String,

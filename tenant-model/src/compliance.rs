@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::isolation::IsolationMode;
 use crate::tenant::{ContactRole, TenantStatus, Tier};
-use crate::text::{Name, Pointer};
+use crate::text::{Name, Permission, Pointer};
 
 /// The platform's compliance controls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
@@ -162,4 +162,72 @@ pub enum Check {
         /// Weakest accepted mode.
         mode: IsolationMode,
     },
+    /// Every binding whose role's effective permissions (inheritance
+    /// included) reach a privileged permission requires MFA, expires within
+    /// `max_days` of the evaluation, and names one user or service account,
+    /// never a group; every cross-tenant grant reaching one names its
+    /// subjects (no groups, not "everyone") and expires within `max_days`.
+    /// Role names play no part.
+    PrivilegedAccess {
+        /// The privileged permissions: a permission reaches one when it
+        /// covers it (`*:*` covers `*:write`; `track:write` does not).
+        #[serde(default = "default_privileged")]
+        permissions: Vec<Permission>,
+        /// Longest accepted time from the evaluation to a privileged
+        /// binding's or grant's expiry, in days.
+        max_days: u32,
+    },
+    /// Personal data of data subjects in one of `from` is held only in
+    /// their jurisdiction, in an `adequate` one, or under a transfer
+    /// mechanism the tenant records (GDPR chapter V). The regions holding
+    /// data: home, replicas, the encryption key's region, and the
+    /// operators' regions when platform operators hold a grant.
+    TransfersSafeguarded {
+        /// Jurisdictions whose data subjects the rule protects, e.g. `eu`.
+        from: Vec<Name>,
+        /// Destinations with an adequacy decision the rule accepts.
+        #[serde(default)]
+        adequate: Vec<Name>,
+    },
+    /// TLS is required on every connection.
+    EncryptionInTransit,
+    /// The isolation checks of the tenant find nothing.
+    IsolationFindings,
+    /// The audit trail is kept and read: audit logging on, audit records
+    /// kept at least `retention_days`, and the trail given with the
+    /// evaluation verifies against an independently kept head with no gap
+    /// between consecutive records longer than `max_gap_hours`.
+    AuditTrail {
+        /// Fewest days audit records are kept.
+        retention_days: u32,
+        /// Longest accepted time between consecutive records, in hours.
+        max_gap_hours: u32,
+    },
+}
+
+/// The default privileged permissions: any wildcard resource with write,
+/// delete, share, export or admin.
+pub fn default_privileged() -> Vec<Permission> {
+    ["*:write", "*:delete", "*:share", "*:export", "*:admin"]
+        .into_iter()
+        .filter_map(|p| Permission::new(p).ok())
+        .collect()
+}
+
+impl Check {
+    /// Regions the check names (for validation against the platform).
+    pub fn regions(&self) -> &[Name] {
+        match self {
+            Check::RegionIn { regions } => regions,
+            _ => &[],
+        }
+    }
+
+    /// Jurisdictions the check names (for validation against the platform).
+    pub fn jurisdictions(&self) -> Vec<&Name> {
+        match self {
+            Check::TransfersSafeguarded { from, adequate } => from.iter().chain(adequate).collect(),
+            _ => Vec::new(),
+        }
+    }
 }

@@ -118,6 +118,30 @@ pub struct Encryption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 256, message = "must be 1 to 256 characters long"))]
     pub key_id: Option<String>,
+    /// The region of the key management service holding that key (for an
+    /// AWS KMS ARN it is also read from the ARN); the key's region holds
+    /// the tenant's data as far as transfers are concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_region: Option<Name>,
+}
+
+impl Encryption {
+    /// The key's region: `key_region`, or the region of an AWS KMS key ARN
+    /// (`arn:aws:kms:<region>:...`).
+    pub fn key_region(&self) -> Option<Name> {
+        if let Some(region) = &self.key_region {
+            return Some(region.clone());
+        }
+        let arn = self.key_id.as_deref()?;
+        let mut parts = arn.split(':');
+        let (arn_, _partition, service, region) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        if arn_ == "arn" && service == "kms" {
+            Name::new(region).ok()
+        } else {
+            None
+        }
+    }
 }
 
 impl Default for Encryption {
@@ -126,6 +150,7 @@ impl Default for Encryption {
             at_rest: true,
             in_transit: true,
             key_id: None,
+            key_region: None,
         }
     }
 }

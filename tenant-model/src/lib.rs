@@ -49,6 +49,7 @@
 mod access;
 mod compliance;
 mod error;
+mod evidence;
 mod isolation;
 mod locate;
 mod monitoring;
@@ -67,13 +68,15 @@ mod value;
 mod version;
 
 pub use crate::access::{
-    AccessControl, Binding, Classification, Conditions, CrossTenantGrant, Deny, Grantee, Role,
-    Subject, SubjectKind, TimeWindow, Weekday,
+    AccessControl, AccessReview, Binding, Classification, Conditions, CrossTenantGrant, Deny,
+    Grantee, Role, Subject, SubjectKind, TimeWindow, Weekday,
 };
 pub use crate::compliance::{
     Applicability, Check, ComplianceRule, ComplianceRules, FindingSeverity, Framework,
+    default_privileged,
 };
 pub use crate::error::{Problem, Problems};
+pub use crate::evidence::{WrittenFields, is_tenant_field};
 pub use crate::isolation::{
     CacheIsolation, DatabaseIsolation, Encryption, IsolationMode, IsolationPolicy, NetworkIsolation,
 };
@@ -94,7 +97,8 @@ pub use crate::quotas::{
 };
 pub use crate::rules::{
     MAX_QUERY_BYTES, MAX_QUERY_OPERATORS, PrefixOverlap, SetProblem, check_against_platform,
-    check_queries, check_roles, check_tenant_set, key_prefix_overlaps, shared_values,
+    check_queries, check_roles, check_rules_against_platform, check_tenant_set,
+    key_prefix_overlaps, shared_values,
 };
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};
@@ -102,11 +106,12 @@ pub use crate::show::{escape_controls, looks_like_credential, redact_credentials
 pub use crate::slack::{SlackConfig, SlackReceiver, SlackTemplate};
 pub use crate::tenant::{
     AuditSettings, Contact, ContactRole, DataProtection, DataResidency, Tenant, TenantStatus, Tier,
+    Transfer, TransferMechanism,
 };
 pub use crate::text::{
     AlertName, Cidr, ClockTime, Date, InvalidValue, KeyPrefix, LabelName, Locale, MetricName, Name,
-    Permission, Pointer, PromDuration, SlackChannel, Slug, SqlIdentifier, TenantId, TimeZone,
-    Timestamp,
+    Permission, Pointer, PromDuration, Sha256Hex, SlackChannel, Slug, SqlIdentifier, TenantId,
+    TimeZone, Timestamp,
 };
 pub use crate::version::{CURRENT_SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS};
 

@@ -41,6 +41,11 @@ impl<'a> SourceMap<'a> {
 
     /// Line and column (1-based, columns in characters) of `pointer`, or of
     /// its nearest ancestor in the source.
+    /// Every pointer mapped.
+    pub(crate) fn pointers(&self) -> impl Iterator<Item = &str> {
+        self.offsets.keys().map(String::as_str)
+    }
+
     pub(crate) fn position(&self, pointer: &str) -> (usize, usize) {
         let mut current = pointer;
         loop {

@@ -45,6 +45,13 @@ pub struct PlatformConfig {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(length(max = 1000, message = "must list at most 1000 tables"))]
     pub shared_tables: Vec<SharedTable>,
+    /// Regions the platform's operators work from: a cross-tenant grant to
+    /// the operators makes these regions hold the tenant's data as far as
+    /// transfers are concerned. Empty: unknown, so transfer checks of a
+    /// tenant granting the operators access report no evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(length(max = 100, message = "must list at most 100 regions"))]
+    pub operator_regions: Vec<Name>,
 }
 
 /// A table shared by the tenants in `row` mode.
@@ -259,6 +266,7 @@ impl Default for PlatformConfig {
             tiers: TierPresets::default(),
             monitoring: PlatformMonitoring::default(),
             shared_tables: Vec::new(),
+            operator_regions: Vec::new(),
         }
     }
 }

@@ -33,7 +33,76 @@ impl Document for ComplianceRules {
             "rule id",
             problems,
         );
+        // Evidence must name a field a tenant document can have: a pointer
+        // into nothing would make every tenant's evidence "missing" for a
+        // reason no tenant can fix.
+        let schema = crate::evidence::tenant_schema();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !crate::evidence::pointer_in_schema(&schema, rule.evidence.as_str()) {
+                problems.push(Problem::new(
+                    format!("/rules/{i}/evidence"),
+                    format!(
+                        "`{}` is not a field of a tenant document",
+                        crate::show::escape_controls(rule.evidence.as_str())
+                    ),
+                ));
+            }
+        }
     }
+}
+
+/// Checks compliance rules against the platform: every jurisdiction a rule
+/// names is the jurisdiction of one of the platform's regions, and every
+/// region it names is one of them. A rule naming an unknown one would
+/// otherwise never apply, or always fail, and say nothing about why.
+pub fn check_rules_against_platform(
+    rules: &ComplianceRules,
+    platform: &PlatformConfig,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let regions: BTreeSet<&str> = platform.regions.iter().map(|r| r.name.as_str()).collect();
+    let jurisdictions: BTreeSet<&str> = platform
+        .regions
+        .iter()
+        .map(|r| r.jurisdiction.as_str())
+        .collect();
+    let known = |set: &BTreeSet<&str>| set.iter().copied().collect::<Vec<_>>().join(", ");
+    for (i, rule) in rules.rules.iter().enumerate() {
+        for (j, name) in rule.applies_to.jurisdictions.iter().enumerate() {
+            if !jurisdictions.contains(name.as_str()) {
+                problems.push(Problem::new(
+                    format!("/rules/{i}/applies_to/jurisdictions/{j}"),
+                    format!(
+                        "jurisdiction `{name}` is not one of the platform's: {}",
+                        known(&jurisdictions)
+                    ),
+                ));
+            }
+        }
+        for name in rule.check.jurisdictions() {
+            if !jurisdictions.contains(name.as_str()) {
+                problems.push(Problem::new(
+                    format!("/rules/{i}/check"),
+                    format!(
+                        "jurisdiction `{name}` is not one of the platform's: {}",
+                        known(&jurisdictions)
+                    ),
+                ));
+            }
+        }
+        for name in rule.check.regions() {
+            if !regions.contains(name.as_str()) {
+                problems.push(Problem::new(
+                    format!("/rules/{i}/check"),
+                    format!(
+                        "region `{name}` is not one of the platform's regions: {}",
+                        known(&regions)
+                    ),
+                ));
+            }
+        }
+    }
+    problems
 }
 
 impl Document for PlatformConfig {
@@ -1083,6 +1152,34 @@ pub fn check_against_platform(t: &Tenant, platform: &PlatformConfig) -> Vec<Prob
                 format!(
                     "region `{region}` is not one of the platform's regions: {}",
                     known.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(region) = &t.isolation.encryption.key_region
+        && !known.contains(&region.as_str())
+    {
+        problems.push(Problem::new(
+            "/isolation/encryption/key_region",
+            format!(
+                "region `{region}` is not one of the platform's regions: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    let jurisdictions: BTreeSet<&str> = platform
+        .regions
+        .iter()
+        .map(|r| r.jurisdiction.as_str())
+        .collect();
+    for (i, transfer) in t.data_residency.transfers.iter().enumerate() {
+        if !jurisdictions.contains(transfer.to.as_str()) {
+            problems.push(Problem::new(
+                format!("/data_residency/transfers/{i}/to"),
+                format!(
+                    "jurisdiction `{}` is not one of the platform's: {}",
+                    transfer.to,
+                    jurisdictions.iter().copied().collect::<Vec<_>>().join(", ")
                 ),
             ));
         }

@@ -151,6 +151,57 @@ pub struct DataResidency {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[validate(length(max = 20, message = "must list at most 20 regions"))]
     pub replica_regions: Vec<Name>,
+    /// Where the people whose personal data the tenant processes are: the
+    /// jurisdictions of the data subjects (e.g. `eu`), which need not be the
+    /// home region's. Compliance checks of transfers need it: absent, they
+    /// report no evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(length(max = 20, message = "must list at most 20 jurisdictions"))]
+    pub data_subjects: Vec<Name>,
+    /// The safeguards of transfers out of the data subjects' jurisdictions
+    /// (GDPR chapter V): one entry per destination jurisdiction.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[validate(length(max = 50, message = "must list at most 50 transfers"), nested)]
+    pub transfers: Vec<Transfer>,
+}
+
+/// The safeguard of a transfer of personal data to another jurisdiction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The destination jurisdiction, e.g. `us`.
+    pub to: Name,
+    /// The mechanism that makes the transfer lawful.
+    pub mechanism: TransferMechanism,
+    /// Where the signed clauses, rules or decision are kept; any text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters long"))]
+    pub reference: Option<String>,
+}
+
+/// A lawful basis for a transfer out of the data subjects' jurisdiction
+/// (GDPR Art. 45 to 47).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferMechanism {
+    /// An adequacy decision for the destination (Art. 45); the compliance
+    /// rule lists which destinations have one.
+    Adequacy,
+    /// Standard contractual clauses (Art. 46(2)(c)).
+    Sccs,
+    /// Binding corporate rules (Art. 47).
+    Bcrs,
+}
+
+impl TransferMechanism {
+    /// The mechanism as written in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferMechanism::Adequacy => "adequacy",
+            TransferMechanism::Sccs => "sccs",
+            TransferMechanism::Bcrs => "bcrs",
+        }
+    }
 }
 
 /// Retention and erasure of the tenant's data.

@@ -396,6 +396,23 @@ text_types! {
         parse: |s| parse_cidr(s),
     }
 
+    /// A SHA-256 digest in lowercase hexadecimal (64 characters), e.g. the
+    /// hash of an access review's population.
+    Sha256Hex(()) {
+        what: "SHA-256 digest",
+        placeholder: "0000000000000000000000000000000000000000000000000000000000000000",
+        schema: || json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "SHA-256 digest: 64 lowercase hexadecimal digits."
+        }),
+        parse: |s| if s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(())
+        } else {
+            Err("expected 64 lowercase hexadecimal digits".to_owned())
+        },
+    }
+
     /// A JSON pointer into a tenant document, e.g. `/data_residency/region`.
     Pointer(()) {
         what: "JSON pointer",

@@ -277,6 +277,8 @@ pub(crate) struct CompiledGrant {
     pub(crate) subjects: SubjectSet,
     pub(crate) permissions: Vec<Pattern>,
     pub(crate) expires_at: DateTime<Utc>,
+    /// The principal must have signed in with MFA.
+    pub(crate) require_mfa: bool,
     pub(crate) name: Box<str>,
     pub(crate) reason: Box<str>,
 }
@@ -566,6 +568,7 @@ pub(crate) fn compile_tenant(tenant: &Tenant) -> Result<Compiled, CompileError> 
             subjects: SubjectSet::new(&g.subjects),
             permissions: interner.patterns(&g.permissions),
             expires_at: g.expires_at.instant(),
+            require_mfa: g.require_mfa,
             name: g.name.as_str().into(),
             reason: g.reason.as_str().into(),
         })

@@ -87,11 +87,14 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod access_changes;
+mod access_review;
 pub mod audit;
 mod compile;
 mod compliance;
 mod decision;
 mod explain;
+mod history;
 mod isolation;
 mod names;
 mod policy;
@@ -117,9 +120,17 @@ pub mod checks {
     //! (per tenant and across a set), compliance controls (GDPR, SOC 2) and
     //! quotas (usage against limits, token buckets).
 
+    pub use crate::access_changes::{AccessChange, access_change_events, access_changes};
+    pub use crate::access_review::{
+        AccessEntry, access_population, access_snapshot_sha256, population_text,
+    };
     pub use crate::compliance::{
-        ComplianceReport, ComplianceSummary, DEFAULT_RULES_YAML, Outcome, RuleResult,
-        default_rules, evaluate_compliance, evaluate_compliance_set, evaluate_rule,
+        AuditEvidence, ComplianceContext, ComplianceReport, ComplianceSummary, DEFAULT_RULES_YAML,
+        Outcome, RuleResult, TenantEvidence, default_rules, evaluate_compliance,
+        evaluate_compliance_set, evaluate_rule,
+    };
+    pub use crate::history::{
+        ComplianceHistory, FailingInterval, RuleHistory, TenantVersion, evaluate_history,
     };
     pub use crate::isolation::{
         IsolationCheck, IsolationFinding, IsolationSetFinding, check_isolation, check_isolation_set,

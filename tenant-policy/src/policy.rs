@@ -604,6 +604,7 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
             };
             if grantee
                 && request.now < grant.expires_at
+                && (!grant.require_mfa || principal.mfa)
                 && (grant.subjects.is_empty() || subjects_match(&grant.subjects, principal))
                 && any_covers(&grant.permissions, kind, action)
             {

@@ -104,6 +104,7 @@ pub(crate) fn grant(
         subjects: Vec::new(),
         permissions: perms(permissions),
         expires_at: timestamp(expires),
+        require_mfa: false,
         reason: format!("reason of {n}"),
     }
 }

@@ -153,6 +153,7 @@ fn reference(tenants: &[Tenant], r: &Request<'_>) -> (Reason, Option<String>) {
             };
             if grantee
                 && r.now < g.expires_at.instant()
+                && (!g.require_mfa || r.principal.mfa)
                 && (g.subjects.is_empty()
                     || g.subjects.iter().any(|s| subject_matches(s, &r.principal)))
                 && g.permissions.iter().any(|p| p.covers(kind, action))
