@@ -65,14 +65,8 @@ port="$(cat "$work/slack.port")"
 hook="http://127.0.0.1:$port"
 
 # The webhook references of the documents, pointed at the stand-in.
-export ACME_MUSIC_SLACK_TEAM_URL="$hook/acme-music/team"
-export BEATFORGE_SLACK_STUDIO_URL="$hook/beatforge/studio"
-export BEATFORGE_SLACK_ONCALL_URL="$hook/beatforge/bereitschaft"
-# The corpus refers to HOSTILE_<tenant>_WEBHOOK_<receiver> (corpus.rs: tenants in slug order).
-export HOSTILE_0_WEBHOOK_0="$hook/hostile-acme-music/oncall"
-export HOSTILE_0_WEBHOOK_1="$hook/hostile-acme-music/team"
-export HOSTILE_1_WEBHOOK_0="$hook/hostile-beatforge/studio"
-export HOSTILE_1_WEBHOOK_1="$hook/hostile-beatforge/bereitschaft"
+SLACK_HOOK="$hook"
+source .ci/conformance/slack-urls.sh.inc
 
 render() { # OUT DOCS...
     local out="$1"; shift

@@ -51,6 +51,7 @@ promtool="$bin/promtool"
 cargo build --quiet -p tenant-cli --bin tenantctl
 tenantctl="$root/target/debug/tenantctl"
 only="--only prometheus,mimir,kubernetes"
+source .ci/conformance/slack-urls.sh.inc
 # shellcheck disable=SC2086
 "$tenantctl" render examples/tenants examples/platform.yaml --out "$work/examples" $only
 # shellcheck disable=SC2086
