@@ -197,7 +197,7 @@ slack-truncated = Diese Nachricht wurde gekürzt, damit sie die Limits von { -sl
 ## Generierte Grafana-Dashboards
 
 dashboard-quotas = { $tenant }: Kontingentnutzung
-    .description = Aktive Zeitreihen und Ingestion-Rate von { $tenant } im Vergleich zu den Limits
+    .description = Aktive Zeitreihen und Aufnahmerate für Messwerte von { $tenant } im Vergleich zu den Limits
 dashboard-links = Dashboards von { $tenant }
 dashboard-variable-slo = SLO
 panel-slo-current-burn-rate = Aktuelle Verbrauchsrate
@@ -210,6 +210,6 @@ panel-slo-objective = Ziel
     .description = Anteil der Ereignisse, die gelingen müssen
 panel-series-usage = Aktive Zeitreihen
     .description = Zeitreihen dieses Mandanten im Vergleich zu seinem Limit
-panel-ingestion-rate = Ingestion-Rate
+panel-ingestion-rate = Aufnahmerate für Messwerte
     .description = Pro Sekunde erfasste Samples dieses Mandanten im Vergleich zu seinem Limit
 panel-legend-error-budget = Fehlerbudget

@@ -195,22 +195,22 @@ slack-maintenance-planned = Ventana de mantenimiento prevista del { DATETIME($st
 slack-open-in-grafana = Abrir en { -grafana }
 slack-truncated = Este mensaje se ha acortado para respetar los límites de { -slack }.
 
-## Paneles de Grafana generados
+## Dashboards de Grafana generados
 
 dashboard-quotas = { $tenant }: uso de cuotas
     .description = Series activas y tasa de ingesta de { $tenant } frente a sus límites
-dashboard-links = Paneles de { $tenant }
+dashboard-links = Dashboards de { $tenant }
 dashboard-variable-slo = SLO
 panel-slo-current-burn-rate = Ritmo de consumo actual
-    .description = Tasa de error de los últimos 5 minutos dividida por el presupuesto de error; en 1, el presupuesto dura exactamente el periodo del SLO
-panel-slo-error-ratio = Tasa de error y presupuesto de error
+    .description = Tasa de errores de los últimos 5 minutos dividida por el presupuesto de errores; en 1, el presupuesto dura exactamente el periodo del SLO
+panel-slo-error-ratio = Tasa de errores y presupuesto de errores
     .description = Proporción de eventos fallidos en 5 minutos, frente a la proporción que permite el objetivo
 panel-slo-burn-rate = Ritmo de consumo por ventana
-    .description = Tasa de error en cada ventana dividida por el presupuesto de error
+    .description = Tasa de errores en cada ventana dividida por el presupuesto de errores
 panel-slo-objective = Objetivo
     .description = Proporción de eventos que deben tener éxito
 panel-series-usage = Series activas
     .description = Series de este cliente, frente a su límite
 panel-ingestion-rate = Tasa de ingesta
     .description = Muestras por segundo recogidas para este cliente, frente a su límite
-panel-legend-error-budget = Presupuesto de error
+panel-legend-error-budget = Presupuesto de errores

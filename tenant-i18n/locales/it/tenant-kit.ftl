@@ -200,19 +200,19 @@ slack-truncated = Questo messaggio è stato accorciato per rispettare i limiti d
 ## Dashboard Grafana generate
 
 dashboard-quotas = { $tenant }: uso delle quote
-    .description = Serie attive e velocità di ingestione di { $tenant } rispetto ai suoi limiti
+    .description = Serie attive e velocità di acquisizione dei campioni di { $tenant } rispetto ai suoi limiti
 dashboard-links = Dashboard di { $tenant }
 dashboard-variable-slo = SLO
 panel-slo-current-burn-rate = Velocità di consumo attuale
     .description = Tasso di errore degli ultimi 5 minuti diviso per il budget di errore; a 1 il budget dura esattamente il periodo dello SLO
 panel-slo-error-ratio = Tasso di errore e budget di errore
-    .description = Quota di eventi falliti su 5 minuti, rispetto alla quota consentita dall'obiettivo
+    .description = Percentuale di eventi falliti su 5 minuti, rispetto a quella consentita dall'obiettivo
 panel-slo-burn-rate = Velocità di consumo per finestra
     .description = Tasso di errore su ogni finestra diviso per il budget di errore
 panel-slo-objective = Obiettivo
-    .description = Quota di eventi che devono riuscire
+    .description = Percentuale di eventi che devono riuscire
 panel-series-usage = Serie attive
     .description = Serie di questo cliente, rispetto al suo limite
-panel-ingestion-rate = Velocità di ingestione
+panel-ingestion-rate = Velocità di acquisizione dei campioni
     .description = Campioni al secondo raccolti per questo cliente, rispetto al suo limite
 panel-legend-error-budget = Budget di errore
