@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde::Serialize;
 use serde::de::IgnoredAny;
 use tenant_model::{
-    ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, Tenant, check_against_platform,
-    check_tenant_set, parse, place,
+    ComplianceRules, DocumentKind, Format, PlatformConfig, Problem, QueryVerdicts, Tenant,
+    check_against_platform, check_tenant_set, parse, place,
 };
 
 use crate::files::{Fatal, collect, escape, print_line, read, shown};
@@ -175,7 +175,7 @@ enum Read {
 /// not need the other documents (for a tenant, its Fluent overrides too, and
 /// its queries locked with the built-in tenant label, which nearly every
 /// platform keeps: they are checked again only for a platform that changes it).
-fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
+fn read_one(path: &Path, format: Format, verdicts: &QueryVerdicts) -> Result<Read, Fatal> {
     let text = read(path)?;
     let kind = match detect(&text, format) {
         Ok(kind) => kind,
@@ -190,7 +190,8 @@ fn read_one(path: &Path, format: Format) -> Result<Read, Fatal> {
         DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
             Ok(tenant) => {
                 let overrides = override_problems(&tenant);
-                let queries = tenant_model::check_queries(&tenant, default_label().as_str());
+                let queries =
+                    tenant_model::check_queries_with(&tenant, default_label().as_str(), verdicts);
                 return Ok(Read::Tenant(source, Box::new(tenant), overrides, queries));
             }
             Err(p) => p,
@@ -225,13 +226,15 @@ const WORKER_STACK_BYTES: usize = 32 * 1024 * 1024;
 /// stops the command, no new file is taken, and the error of the first
 /// such file in order is returned, as a reading one by one would.
 fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
+    // Tenants often share query text: each distinct one is parsed once.
+    let verdicts = QueryVerdicts::default();
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(files.len());
     if workers <= 1 {
         return files
             .iter()
-            .map(|(path, format)| read_one(path, *format))
+            .map(|(path, format)| read_one(path, *format, &verdicts))
             .collect();
     }
     let count = files.len();
@@ -244,7 +247,7 @@ fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
             let Some((path, format)) = files.get(i) else {
                 break;
             };
-            let read = read_one(path, *format);
+            let read = read_one(path, *format, &verdicts);
             if read.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
@@ -389,11 +392,12 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Loaded, Fatal> {
     let label = platform
         .as_ref()
         .map_or(&default, |(_, p)| &p.monitoring.tenant_label);
+    let verdicts = QueryVerdicts::default();
     for (i, ((_, tenant), locked)) in tenants.iter().zip(queries).enumerate() {
         let found = if *label == default {
             locked
         } else {
-            tenant_model::check_queries(tenant, label.as_str())
+            tenant_model::check_queries_with(tenant, label.as_str(), &verdicts)
         };
         if !found.is_empty() {
             per_tenant.entry(i).or_default().extend(found);

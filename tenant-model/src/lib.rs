@@ -96,9 +96,9 @@ pub use crate::quotas::{
     QuotaOverrides, TierPresets,
 };
 pub use crate::rules::{
-    MAX_QUERY_BYTES, MAX_QUERY_OPERATORS, PrefixOverlap, SetProblem, check_against_platform,
-    check_queries, check_roles, check_rules_against_platform, check_tenant_set,
-    key_prefix_overlaps, shared_values,
+    MAX_QUERY_BYTES, MAX_QUERY_OPERATORS, PrefixOverlap, QueryVerdicts, SetProblem,
+    check_against_platform, check_queries, check_queries_with, check_roles,
+    check_rules_against_platform, check_tenant_set, key_prefix_overlaps, shared_values,
 };
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};

@@ -1066,45 +1066,109 @@ pub const MAX_QUERY_OPERATORS: usize = 20_000;
 /// [`MAX_QUERY_BYTES`] and [`MAX_QUERY_OPERATORS`] in all; past either, one
 /// problem says so and the rest is not parsed.
 pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
+    check_queries_with(t, tenant_label, &QueryVerdicts::default())
+}
+
+/// Verdicts of [`check_queries_with`] shared between the tenants of one run,
+/// so that a query text many tenants hold is parsed once.
+///
+/// Parsing is most of the cost of checking a document (the PromQL parser
+/// compiles every regular expression it meets). Only queries whose verdict
+/// cannot depend on the slug are shared: those that do not contain the tenant
+/// label's name or a backslash (an escape could spell the name), so no
+/// matcher can name the label and the lock's outcome is the same for every
+/// tenant. Anything else is checked per tenant. Safe to share between
+/// threads; it holds one entry per distinct shared query text.
+#[derive(Debug, Default)]
+pub struct QueryVerdicts {
+    /// By (label, SLI query or not, text): `None` if the query locks, else
+    /// the problem's message.
+    seen: std::sync::Mutex<HashMap<(String, bool, String), Option<String>>>,
+}
+
+impl QueryVerdicts {
+    /// The verdict on `query`, from the memo when it is shareable.
+    fn verdict(
+        &self,
+        query: &str,
+        label: &str,
+        sli: bool,
+        lock: impl Fn() -> Result<String, crate::promql::LockError>,
+    ) -> Option<String> {
+        let check = || lock().err().map(|e| e.message().to_owned());
+        if query.contains('\\') || query.contains(label) {
+            return check();
+        }
+        let key = (label.to_owned(), sli, query.to_owned());
+        let seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(found) = seen {
+            return found;
+        }
+        // Parsed without holding the lock, so threads check in parallel; two
+        // threads may parse the same text once each, with the same verdict.
+        let verdict = check();
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, verdict.clone());
+        verdict
+    }
+}
+
+/// [`check_queries`], sharing the verdicts on queries that do not depend on
+/// the slug with the other tenants checked with the same `verdicts`; the
+/// problems are exactly those of [`check_queries`].
+pub fn check_queries_with(
+    t: &Tenant,
+    tenant_label: &str,
+    verdicts: &QueryVerdicts,
+) -> Vec<Problem> {
     let slug = t.slug.as_str();
     let mut problems = Vec::new();
     let mut bytes = 0usize;
     let mut operators = 0usize;
     let mut over = false;
-    let mut check =
-        |pointer: String,
-         query: &str,
-         lock: &dyn Fn(&str) -> Result<String, crate::promql::LockError>| {
-            if over {
-                return;
-            }
-            bytes += query.len();
-            operators += crate::promql::count_operators(query);
-            if bytes > MAX_QUERY_BYTES || operators > MAX_QUERY_OPERATORS {
-                over = true;
-                problems.push(Problem::new(
+    let mut check = |pointer: String, query: &str, sli: bool| {
+        if over {
+            return;
+        }
+        bytes += query.len();
+        operators += crate::promql::count_operators(query);
+        if bytes > MAX_QUERY_BYTES || operators > MAX_QUERY_OPERATORS {
+            over = true;
+            problems.push(Problem::new(
                 "/monitoring",
                 format!(
                     "the queries hold more than {MAX_QUERY_BYTES} bytes or {MAX_QUERY_OPERATORS} operators in all; the rest were not checked (from {pointer} on)"
                 ),
             ));
-                return;
+            return;
+        }
+        let verdict = verdicts.verdict(query, tenant_label, sli, || {
+            if sli {
+                crate::promql::lock_sli(query, "5m", tenant_label, slug)
+            } else {
+                crate::promql::lock(query, tenant_label, slug)
             }
-            if let Err(e) = lock(query) {
-                problems.push(Problem::new(pointer, e.message()));
-            }
-        };
-    let plain = |q: &str| crate::promql::lock(q, tenant_label, slug);
-    let sli = |q: &str| crate::promql::lock_sli(q, "5m", tenant_label, slug);
+        });
+        if let Some(message) = verdict {
+            problems.push(Problem::new(pointer, message));
+        }
+    };
     let m = &t.monitoring;
     for (i, r) in m.alert_rules.iter().enumerate() {
-        check(format!("/monitoring/alert_rules/{i}/expr"), &r.expr, &plain);
+        check(format!("/monitoring/alert_rules/{i}/expr"), &r.expr, false);
     }
     for (i, r) in m.recording_rules.iter().enumerate() {
         check(
             format!("/monitoring/recording_rules/{i}/expr"),
             &r.expr,
-            &plain,
+            false,
         );
     }
     for (i, s) in m.slos.iter().enumerate() {
@@ -1112,7 +1176,7 @@ pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
             ("error_query", &s.sli.error_query),
             ("total_query", &s.sli.total_query),
         ] {
-            check(format!("/monitoring/slos/{i}/sli/{field}"), query, &sli);
+            check(format!("/monitoring/slos/{i}/sli/{field}"), query, true);
         }
     }
     for (i, d) in m.dashboards.iter().enumerate() {
@@ -1121,7 +1185,7 @@ pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
                 check(
                     format!("/monitoring/dashboards/{i}/panels/{j}/queries/{k}/expr"),
                     &q.expr,
-                    &plain,
+                    false,
                 );
             }
         }
@@ -1311,6 +1375,68 @@ isolation:
                 )
             })
             .collect()
+    }
+
+    /// Shared verdicts change no outcome: every tenant gets exactly the
+    /// problems a check of its own finds, whether its query names the tenant
+    /// label (its own slug, another's, through an escape) or not.
+    #[test]
+    fn shared_query_verdicts_give_each_tenant_its_own_problems() {
+        let long = "x+".repeat(250);
+        let exprs = [
+            r#"up{tenant="tenant-0"}"#,
+            r#"up{tenant="tenant-1"}"#,
+            r#"up{tenant=~"tenant-.*"}"#,
+            r#"up{"ten\x61nt"="tenant-0"}"#,
+            r#"sum by (job) (rate(http_requests_total{job=~"api|web"}[5m]))"#,
+            "sum(",
+            long.trim_end_matches('+'),
+            r#"absent(up{tenant_x="1"})"#,
+        ];
+        let slo = |error: &str| {
+            serde_json::json!({
+                "name": "availability",
+                "objective": 99.9,
+                "period": "30d",
+                "sli": {
+                    "error_query": error,
+                    "total_query": "sum(rate(http_requests_total[$window]))",
+                },
+            })
+        };
+        let set = tenants(3, |_, t| {
+            t.monitoring.alert_rules = exprs
+                .iter()
+                .map(|e| {
+                    serde_json::from_value(serde_json::json!({
+                        "alert": "A", "expr": e, "severity": "info", "summary": "s",
+                    }))
+                    .unwrap()
+                })
+                .collect();
+            t.monitoring.slos = vec![
+                serde_json::from_value(slo(
+                    r#"sum(rate(errors_total{tenant="tenant-1"}[$window]))"#,
+                ))
+                .unwrap(),
+                serde_json::from_value(slo("sum(rate(errors_total[5m]))")).unwrap(),
+                serde_json::from_value(slo("sum(rate(errors_total[$window]))")).unwrap(),
+            ];
+        });
+        let shown = |p: Vec<Problem>| -> Vec<String> { p.iter().map(|p| p.to_string()).collect() };
+        for label in ["tenant", "job"] {
+            let verdicts = QueryVerdicts::default();
+            let mut differ = false;
+            let mut first: Option<Vec<String>> = None;
+            for t in &set {
+                let alone = shown(check_queries(t, label));
+                assert_eq!(shown(check_queries_with(t, label, &verdicts)), alone);
+                differ |= first.get_or_insert_with(|| alone.clone()) != &alone;
+            }
+            // The set is built so that the slug matters: the check above
+            // would be vacuous if every tenant had the same problems.
+            assert!(differ, "{label}");
+        }
     }
 
     /// A document full of the costliest queries the per-query bound allows
