@@ -149,10 +149,10 @@ enum Command {
     /// Render and write as `render` does, then reload Prometheus and
     /// Alertmanager and confirm each loaded the new files.
     ///
-    /// Each server gets `POST /-/reload`; Prometheus is confirmed by
-    /// `prometheus_config_last_reload_successful 1` in `/metrics`,
-    /// Alertmanager by `/api/v2/status` reporting the written
-    /// alertmanager.yml. When a server refuses, its own message is printed,
+    /// Each server gets `POST /-/reload` (Prometheus needs
+    /// `--web.enable-lifecycle`) and is confirmed by its reload metric in
+    /// `/metrics` (`prometheus_config_last_reload_successful 1`,
+    /// `alertmanager_config_last_reload_successful 1`). When a server refuses, its own message is printed,
     /// the previous tree is put back and the servers reload it. Plain
     /// http:// URLs only.
     #[command(after_help = concat!(

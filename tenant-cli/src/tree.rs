@@ -202,11 +202,6 @@ impl Tree {
         }
         Ok(())
     }
-
-    /// The directory written.
-    pub(crate) fn out(&self) -> &Path {
-        &self.out
-    }
 }
 
 impl Swapped<'_> {
