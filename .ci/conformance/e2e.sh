@@ -90,6 +90,22 @@ stack="$work/stack"
 # 2. Alertmanager routing, delivery, language, resolved, inhibition.
 python3 "$here/alertmanager_check.py" e2e "$alertmanager" "$stack" "" "$slack_port" "$work/slack.log" examples/tenants
 
+# 2b. A maintenance window around now mutes beatforge's alerts (the same
+# check as above, which expected them delivered: the control).
+maint="$work/maint"
+mkdir -p "$maint"
+cp examples/tenants/*.yaml "$maint/"
+now=$(date -u +%s)
+starts="$(date -u -d "@$((now - 3600))" +%Y-%m-%dT%H:%M:%SZ)"
+ends="$(date -u -d "@$((now + 3600))" +%Y-%m-%dT%H:%M:%SZ)"
+grep -q 'once: { starts_at: 2026-12-05T22:00:00Z, ends_at: 2026-12-06T02:00:00Z }' "$maint/beatforge.yaml" \
+    || fail "the example changed: no one-off maintenance window to move"
+sed -i "s/once: { starts_at: 2026-12-05T22:00:00Z, ends_at: 2026-12-06T02:00:00Z }/once: { starts_at: $starts, ends_at: $ends }/" "$maint/beatforge.yaml"
+"$tenantctl" render "$maint" examples/platform.yaml --out "$work/maint-stack" --only alertmanager >/dev/null
+BEATFORGE_ONCE_WINDOW="$starts,$ends" python3 "$here/alertmanager_check.py" e2e "$alertmanager" \
+    "$work/maint-stack" "" "$slack_port" "$work/slack.log" "$maint"
+echo "maintenance window: beatforge's alerts muted inside it"
+
 # 3. The long-running servers. acme-music's oncall receiver has an inline
 # hooks.slack.com URL; the file is pointed at the stand-in (deploy rewrites
 # it, so alerts sent here stay warnings: acme-music's warnings go to `team`).

@@ -45,14 +45,28 @@ impl Url {
         if authority.is_empty() || authority.contains('@') {
             return Err(format!("`{shown}` has no host (or has credentials)"));
         }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || port.is_empty() => {
-                let port = port
-                    .parse::<u16>()
-                    .map_err(|_| format!("`{shown}` has an invalid port"))?;
-                (host, port)
+        let invalid_port = || format!("`{shown}` has an invalid port");
+        let (host, port_text) = if let Some(rest) = authority.strip_prefix('[') {
+            // [IPv6]:port
+            let (host, after) = rest
+                .split_once(']')
+                .ok_or_else(|| format!("`{shown}` has an unclosed `[`"))?;
+            match after {
+                "" => (host, None),
+                _ => (
+                    host,
+                    Some(after.strip_prefix(':').ok_or_else(invalid_port)?),
+                ),
             }
-            _ => (authority, 80),
+        } else {
+            match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            }
+        };
+        let port = match port_text {
+            Some(text) => text.parse::<u16>().map_err(|_| invalid_port())?,
+            None => 80,
         };
         if host.is_empty() || path.contains(['?', '#']) || text.chars().any(char::is_control) {
             return Err(format!(
