@@ -6,10 +6,14 @@
 #
 # 1. Render the example tenants (prometheus, alertmanager) into one tree.
 # 2. Alertmanager routing with the rendered config (alertmanager_check.py
-#    e2e, shared with alertmanager.sh): every tenant's alerts reach only its
+#    e2e, shared with alertmanager.sh): an alert for every example tenant x
+#    severity plus one without a tenant; each tenant's alerts reach only its
 #    receivers, in its language; resolved where send_resolved is on; A's
 #    critical does not inhibit B's warning; the tenant-less alert reaches
-#    only the platform receiver.
+#    only the platform receiver (no Slack message at all). Then the same
+#    check on a copy whose beatforge one-off maintenance window is moved
+#    around now: its alerts are muted (the first run, outside the window,
+#    expected them delivered: the control).
 # 3. A long-running Prometheus (prometheus.yml written here: the renderer
 #    emits rule files, not the server's own config) loads every rendered rule
 #    file; after evaluation /api/v1/rules shows every group healthy; an alert
@@ -104,7 +108,14 @@ sed -i "s/once: { starts_at: 2026-12-05T22:00:00Z, ends_at: 2026-12-06T02:00:00Z
 "$tenantctl" render "$maint" examples/platform.yaml --out "$work/maint-stack" --only alertmanager >/dev/null
 BEATFORGE_ONCE_WINDOW="$starts,$ends" python3 "$here/alertmanager_check.py" e2e "$alertmanager" \
     "$work/maint-stack" "" "$slack_port" "$work/slack.log" "$maint"
-echo "maintenance window: beatforge's alerts muted inside it"
+# Control: the same tree judged without the window must fail (the muted
+# beatforge alerts are then expected and missing).
+if python3 "$here/alertmanager_check.py" e2e "$alertmanager" "$work/maint-stack" "" "$slack_port" \
+    "$work/slack.log" "$maint" > "$work/control.out" 2>&1; then
+    cat "$work/control.out"; fail "control: the muted tree passed as unmuted"
+fi
+grep -q '^FAIL: firing notifications' "$work/control.out" || { cat "$work/control.out"; fail "control failed for another reason"; }
+echo "maintenance window: beatforge's alerts muted inside it (control: judged as outside it, the check fails)"
 
 # 3. The long-running servers. acme-music's oncall receiver has an inline
 # hooks.slack.com URL; the file is pointed at the stand-in (deploy rewrites

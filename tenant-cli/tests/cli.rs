@@ -948,6 +948,28 @@ mod hostile {
             ]),
             owned(&["audit", "verify", &trail]),
             owned(&["audit", "verify", &broken.display().to_string()]),
+            // prometheus only: its files need no secret.
+            owned(&[
+                "render",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--only",
+                "prometheus",
+                "--check",
+                "--out",
+                &dir.join("no-stack").display().to_string(),
+            ]),
+            owned(&[
+                "deploy",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--only",
+                "prometheus",
+                "--format",
+                "json",
+                "--out",
+                &dir.join("stack").display().to_string(),
+            ]),
         ]
     }
 
