@@ -273,6 +273,10 @@ enum AuditCommand {
         /// cut off the end.
         #[arg(long)]
         head: Option<String>,
+        /// Output format: a line, or a JSON object (`ok`, `events`, `head`,
+        /// or `line` and `error`).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
 }
 
@@ -363,8 +367,8 @@ fn main() -> ExitCode {
         }),
         Command::Explain { paths, question } => explain::run(&paths, &question),
         Command::Audit {
-            command: AuditCommand::Verify { file, head },
-        } => audit::verify(&file, head.as_deref()),
+            command: AuditCommand::Verify { file, head, format },
+        } => audit::verify(&file, head.as_deref(), format),
         Command::Schema { out, check } => schema::run(&out, check),
         Command::Render {
             paths,

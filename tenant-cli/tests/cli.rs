@@ -948,6 +948,8 @@ mod hostile {
             ]),
             owned(&["audit", "verify", &trail]),
             owned(&["audit", "verify", &broken.display().to_string()]),
+            owned(&["audit", "verify", &trail, "--format", "json"]),
+            explain(&["--format", "json"]),
             // prometheus only: its files need no secret.
             owned(&[
                 "render",

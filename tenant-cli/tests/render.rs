@@ -695,3 +695,70 @@ fn every_command_documents_an_example_and_its_exit_codes() {
     let usage = tenantctl(&["render"], false);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn explain_and_audit_verify_print_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let trail = dir.path().join("audit.jsonl");
+    let run = tenantctl(
+        &[
+            "explain",
+            "examples/tenants",
+            "--principal",
+            "service_account:catalogue-sync",
+            "--principal-tenant",
+            "acme-music",
+            "--action",
+            "read",
+            "--resource",
+            "beatforge/track/t-42",
+            "--audit",
+            trail.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(answer["allowed"], true);
+    assert!(
+        answer["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("distribution-partner")
+    );
+    let run = tenantctl(
+        &[
+            "audit",
+            "verify",
+            trail.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        (report["ok"].clone(), report["events"].clone()),
+        (serde_json::json!(true), serde_json::json!(1))
+    );
+    std::fs::write(&trail, "tampered\n").unwrap();
+    let run = tenantctl(
+        &[
+            "audit",
+            "verify",
+            trail.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        false,
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        (report["ok"].clone(), report["line"].clone()),
+        (serde_json::json!(false), serde_json::json!(1))
+    );
+}
