@@ -55,13 +55,12 @@ pub(crate) fn compare(bundle: &Bundle, out: &Path) -> Result<Drift, Fatal> {
             drift.missing.push(path.to_owned());
             continue;
         };
-        let bytes = fs::read(&disk_path).map_err(|e| {
-            Fatal(format!(
-                "cannot read `{}`: {}",
-                shown(&disk_path),
-                describe(&e)
-            ))
-        })?;
+        let Some(bytes) = read_regular(&disk_path)? else {
+            // A FIFO, device or link where a file is rendered: not ours.
+            drift.missing.push(path.to_owned());
+            drift.extra.push(path.to_owned());
+            continue;
+        };
         if file.is_secret() {
             if hex::encode(Sha256::digest(&bytes)) != file.sha256() {
                 drift.secret_changed.push(path.to_owned());
@@ -76,8 +75,35 @@ pub(crate) fn compare(bundle: &Bundle, out: &Path) -> Result<Drift, Fatal> {
             });
         }
     }
-    drift.extra = on_disk.into_keys().collect();
+    drift.extra.extend(on_disk.into_keys());
+    drift.extra.sort();
     Ok(drift)
+}
+
+/// The bytes of a regular file (never following a link, never opening a
+/// FIFO, which would block), at most [`crate::files::MAX_FILE_BYTES`];
+/// `None` when the path is not a regular file.
+fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, Fatal> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Fatal(format!("cannot read `{}`: {}", shown(path), describe(&e)));
+    if !fs::symlink_metadata(path).map_err(cannot)?.is_file() {
+        return Ok(None);
+    }
+    let limit = crate::files::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .map_err(cannot)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(Fatal(format!(
+            "`{}` is larger than the limit of {limit} bytes",
+            shown(path)
+        )));
+    }
+    Ok(Some(bytes))
 }
 
 fn walk(
@@ -108,9 +134,8 @@ fn walk(
         if meta.is_dir() {
             walk(&entry.path(), &rel, out, depth + 1)?;
         } else {
-            // A symbolic link or a FIFO is not ours either: listed as extra
-            // when it is not a rendered path, read (not followed into a
-            // loop) when it is.
+            // A symbolic link, FIFO or device is never opened: at a
+            // rendered path it counts as missing (no file) and extra.
             out.insert(rel, entry.path());
         }
     }

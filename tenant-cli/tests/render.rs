@@ -762,3 +762,27 @@ fn explain_and_audit_verify_print_json() {
         (serde_json::json!(false), serde_json::json!(1))
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn check_never_opens_a_fifo_in_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stack");
+    assert_eq!(render_into(&out, &[]).status.code(), Some(0));
+    let config = out.join("alertmanager/alertmanager.yml");
+    std::fs::remove_file(&config).unwrap();
+    let made = Command::new("mkfifo").arg(&config).status().unwrap();
+    assert!(made.success());
+    // Opening the FIFO would block this run for ever.
+    let run = render_into(&out, &["--check"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let shown = text(&run.stdout);
+    assert!(
+        shown.contains("missing: alertmanager/alertmanager.yml"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("extra: alertmanager/alertmanager.yml"),
+        "{shown}"
+    );
+}
