@@ -21,6 +21,10 @@ use crate::files::{Fatal, escape, note, print_line, shown};
 /// The question, as given on the command line.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Question {
+    /// Output format: the explanation as text, or a JSON object
+    /// `{"allowed": bool, "explanation": "..."}`.
+    #[arg(long, value_enum, default_value_t = crate::OutputFormat::Text)]
+    format: crate::OutputFormat,
     /// Who asks: `user:ID`, `service_account:ID` or `platform_operator:ID`.
     #[arg(long)]
     principal: String,
@@ -132,7 +136,7 @@ fn parse_resource(text: &str) -> Result<(&str, &str, &str), Fatal> {
 pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
     let loaded = load(paths)?;
     if !loaded.diagnostics.is_empty() {
-        print_diagnostics(&loaded.diagnostics, crate::OutputFormat::Text)?;
+        print_diagnostics(&loaded.diagnostics, q.format)?;
         note(format_args!(
             "{} problems: fix the documents first (`tenantctl validate`)",
             loaded.diagnostics.len()
@@ -170,7 +174,16 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         .explain(&policy)
         .map_err(|e| Fatal(format!("cannot explain the decision: {e}")))?;
     // Deny reasons and names come from documents: one line stays one line.
-    print_line(escape(&explanation.to_string()))?;
+    match q.format {
+        crate::OutputFormat::Text => print_line(escape(&explanation.to_string()))?,
+        crate::OutputFormat::Json => print_line(
+            serde_json::json!({
+                "allowed": decision.is_allowed(),
+                "explanation": explanation.to_string(),
+            })
+            .to_string(),
+        )?,
+    }
     let permitted = policy.permitted_actions(&request.principal, &request.resource, request.now);
     note(format_args!(
         "permitted on this resource: {}",

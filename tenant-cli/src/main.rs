@@ -7,17 +7,27 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
+mod check;
 mod compliance;
+mod deploy;
 mod documents;
 mod explain;
 mod files;
+mod http;
 mod render;
 mod schema;
+mod tree;
 mod validate;
 
 /// Validate, render and audit tenant configuration documents.
 #[derive(Debug, Parser)]
-#[command(name = "tenantctl", version, about, long_about = None)]
+#[command(
+    name = "tenantctl",
+    version,
+    about,
+    long_about = None,
+    after_help = "Example: tenantctl validate examples/tenants examples/platform.yaml\n\nExit status: 0 ok; 1 invalid documents, findings, denial or drift; 2 usage or I/O error.\nColour only on a terminal, never when NO_COLOR is set."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +40,10 @@ enum Command {
     /// Exit status: 0 when all documents are valid, 1 when any is invalid,
     /// 2 on usage or I/O errors. Several tenant documents are also checked
     /// as a set (unique ids, slugs, databases, cache prefixes).
+    #[command(after_help = concat!(
+        "Example: tenantctl validate examples/tenants examples/platform.yaml --format json\n\n",
+        "Exit status: 0 all valid; 1 a document is invalid; 2 usage or I/O error."
+    ))]
     Validate {
         /// Files (.json, .yaml, .yml, .toml) or directories (searched recursively).
         #[arg(required = true)]
@@ -47,7 +61,14 @@ enum Command {
     /// status: 0 when every tenant is compliant (at least one rule applied,
     /// none failed or lacked evidence), 1 otherwise (or when a document is
     /// invalid), 2 on usage or I/O errors.
-    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = concat!(
+            "Example: tenantctl compliance examples/tenants examples/platform.yaml examples/compliance_rules.yaml --format json\n\n",
+            "Exit status: 0 every tenant compliant; 1 a finding or an invalid document; 2 usage or I/O error."
+        )
+    )]
     Compliance {
         #[command(subcommand)]
         command: Option<ComplianceCommand>,
@@ -72,6 +93,10 @@ enum Command {
     ///
     /// Exit status: 0 when allowed, 1 when denied (or a document is
     /// invalid), 2 on usage or I/O errors.
+    #[command(after_help = concat!(
+        "Example: tenantctl explain examples/tenants --principal service_account:catalogue-sync --principal-tenant acme-music --action read --resource beatforge/track/t-42\n\n",
+        "Exit status: 0 allowed; 1 denied or an invalid document; 2 usage or I/O error."
+    ))]
     Explain {
         /// Tenant documents (files or directories).
         #[arg(required = true)]
@@ -85,10 +110,22 @@ enum Command {
     /// platform document (the built-in defaults otherwise). Invalid documents
     /// are refused with every problem and nothing is written. Secret
     /// references (`env`, `file`) are resolved from this environment and
-    /// file system; a missing one is an error naming it. Exit status: 0 when
-    /// rendered, 1 when a document is invalid, 2 on usage or I/O errors.
+    /// file system; a missing one is an error naming it. The platform
+    /// switches, overridden by MONITORING_ENABLED, SLACK_WEBHOOKS_ENABLED,
+    /// PROMETHEUS_METRICS and GRAFANA_DASHBOARDS, decide what is rendered.
     ///
-    /// Example: tenantctl render examples/tenants examples/platform.yaml --out stack
+    /// The tree is written beside `--out` and swapped in whole (the previous
+    /// tree stays whole if the run is interrupted; files no longer rendered
+    /// go with the swap); `OUT.lock` keeps two runs apart; an `--out` that
+    /// is not empty and has no MANIFEST.json is refused. Secret files are
+    /// mode 0600.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  tenantctl render examples/tenants examples/platform.yaml --out stack\n",
+        "  tenantctl render examples/tenants examples/platform.yaml --out stack --only prometheus,alertmanager\n",
+        "  tenantctl render examples/tenants examples/platform.yaml --out stack --check   # CI drift gate\n\n",
+        "Exit status: 0 rendered (or, with --check, up to date); 1 an invalid document, or drift with --check; 2 usage or I/O error."
+    ))]
     Render {
         /// Tenant documents, directories, and optionally the platform document.
         #[arg(required = true)]
@@ -100,16 +137,63 @@ enum Command {
         /// grafana, mimir, kubernetes, postgres, redis.
         #[arg(long, value_delimiter = ',', value_parser = parse_target)]
         only: Vec<tenant_render::Target>,
-        /// Output format of the problems.
+        /// Write nothing: compare the rendered bundle with `--out` and print a
+        /// unified diff, the missing and extra files, and the secret files
+        /// that differ (by SHA-256, never their contents).
+        #[arg(long)]
+        check: bool,
+        /// Output format of the problems, the summary and the drift.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Render and write as `render` does, then reload Prometheus and
+    /// Alertmanager and confirm each loaded the new files.
+    ///
+    /// Each server gets `POST /-/reload` (Prometheus needs
+    /// `--web.enable-lifecycle`) and is confirmed by its reload metric in
+    /// `/metrics` (`prometheus_config_last_reload_successful 1`,
+    /// `alertmanager_config_last_reload_successful 1`). When a server refuses, its own message is printed,
+    /// the previous tree is put back and the servers reload it. Plain
+    /// http:// URLs only.
+    #[command(after_help = concat!(
+        "Example: tenantctl deploy examples/tenants examples/platform.yaml --out /etc/tenant-stack \\\n",
+        "           --prometheus http://127.0.0.1:9090 --alertmanager http://127.0.0.1:9093\n\n",
+        "Exit status: 0 written and loaded by every server; 1 an invalid document or a server refused (rolled back); 2 usage or I/O error, or a server unreachable (rolled back)."
+    ))]
+    Deploy {
+        /// Tenant documents, directories, and optionally the platform document.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only these targets (comma-separated), as for render.
+        #[arg(long, value_delimiter = ',', value_parser = parse_target)]
+        only: Vec<tenant_render::Target>,
+        /// Prometheus' base URL (http://HOST:PORT[/PREFIX]).
+        #[arg(long)]
+        prometheus: Option<String>,
+        /// Alertmanager's base URL (http://HOST:PORT[/PREFIX]).
+        #[arg(long)]
+        alertmanager: Option<String>,
+        /// Output format of the problems and the outcomes.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Audit trail tools.
+    #[command(after_help = concat!(
+        "Example: tenantctl audit verify audit.jsonl --head HASH\n\n",
+        "Exit status: 0 the chain holds; 1 it is broken; 2 usage or I/O error."
+    ))]
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
     /// Write the JSON Schemas of every document to a directory.
+    #[command(after_help = concat!(
+        "Example: tenantctl schema --out schemas --check\n\n",
+        "Exit status: 0 written (or current with --check); 1 out of date with --check; 2 usage or I/O error."
+    ))]
     Schema {
         /// Directory to write to (created if missing).
         #[arg(long)]
@@ -189,6 +273,10 @@ enum AuditCommand {
         /// cut off the end.
         #[arg(long)]
         head: Option<String>,
+        /// Output format: a line, or a JSON object (`ok`, `events`, `head`,
+        /// or `line` and `error`).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
 }
 
@@ -279,15 +367,33 @@ fn main() -> ExitCode {
         }),
         Command::Explain { paths, question } => explain::run(&paths, &question),
         Command::Audit {
-            command: AuditCommand::Verify { file, head },
-        } => audit::verify(&file, head.as_deref()),
+            command: AuditCommand::Verify { file, head, format },
+        } => audit::verify(&file, head.as_deref(), format),
         Command::Schema { out, check } => schema::run(&out, check),
         Command::Render {
             paths,
             out,
             only,
+            check,
             format,
-        } => render::run(&paths, &out, &only, format),
+        } => render::run(&paths, &out, &only, format, check),
+        Command::Deploy {
+            paths,
+            out,
+            only,
+            prometheus,
+            alertmanager,
+            format,
+        } => deploy::run(
+            &paths,
+            &out,
+            &only,
+            &deploy::Servers {
+                prometheus: prometheus.as_deref(),
+                alertmanager: alertmanager.as_deref(),
+            },
+            format,
+        ),
     };
     match result {
         Ok(code) => code,

@@ -11,7 +11,7 @@ use tenant_render::{Options, SecretResolver, Target, render};
 
 use crate::OutputFormat;
 use crate::documents::{Diagnostic, load, print_diagnostics};
-use crate::files::{Fatal, note, print_line, read_bounded, shown, write_atomically_as};
+use crate::files::{Fatal, note, print_line, read_bounded, shown};
 
 /// Secret references resolved from this process' environment and files.
 struct EnvAndFiles;
@@ -76,12 +76,20 @@ fn describe(secret: &Secret) -> String {
     }
 }
 
-pub(crate) fn run(
+/// The rendered bundle and how many tenants it is for, or the exit code
+/// when the documents are invalid (their problems printed).
+pub(crate) enum Rendered {
+    Bundle(tenant_render::Bundle, usize),
+    Invalid(ExitCode),
+}
+
+/// Loads the documents, resolves the secrets and renders the bundle in
+/// memory; problems are printed in `format`.
+pub(crate) fn prepare(
     paths: &[PathBuf],
-    out: &Path,
     only: &[Target],
     format: OutputFormat,
-) -> Result<ExitCode, Fatal> {
+) -> Result<Rendered, Fatal> {
     let loaded = load(paths)?;
     if !loaded.diagnostics.is_empty() {
         print_diagnostics(&loaded.diagnostics, format)?;
@@ -89,7 +97,7 @@ pub(crate) fn run(
             "{} problems; nothing rendered",
             loaded.diagnostics.len()
         ));
-        return Ok(ExitCode::from(1));
+        return Ok(Rendered::Invalid(ExitCode::from(1)));
     }
     let tenants: Vec<Tenant> = loaded.distinct_tenants().into_iter().cloned().collect();
     let default_platform = PlatformConfig::default();
@@ -101,7 +109,10 @@ pub(crate) fn run(
     if !only.is_empty() {
         options = options.with_targets(only.iter().copied());
     }
-    let bundle = match render(&tenants, platform, &options) {
+    let progress = Progress::start(tenants.len());
+    let rendered = render(&tenants, platform, &options);
+    drop(progress);
+    let bundle = match rendered {
         Ok(bundle) => bundle,
         Err(problems) => {
             let mut diagnostics = Vec::new();
@@ -131,16 +142,119 @@ pub(crate) fn run(
                 "{} problems; nothing rendered",
                 diagnostics.len()
             ));
-            return Ok(ExitCode::from(1));
+            return Ok(Rendered::Invalid(ExitCode::from(1)));
         }
     };
-    write_bundle(&bundle, out)?;
-    let mut per_target: std::collections::BTreeMap<&str, usize> = Default::default();
+    Ok(Rendered::Bundle(bundle, tenants.len()))
+}
+
+/// A line on standard error when a render takes more than a few seconds,
+/// only when standard error is a terminal (a log or a pipe gets nothing).
+struct Progress {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(tenants: usize) -> Progress {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                done: None,
+                thread: None,
+            };
+        }
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                wait.recv_timeout(std::time::Duration::from_secs(2))
+            {
+                note(format_args!("tenantctl: rendering {tenants} tenants..."));
+            }
+        });
+        Progress {
+            done: Some(done),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub(crate) fn run(
+    paths: &[PathBuf],
+    out: &Path,
+    only: &[Target],
+    format: OutputFormat,
+    check: bool,
+) -> Result<ExitCode, Fatal> {
+    let (bundle, tenants) = match prepare(paths, only, format)? {
+        Rendered::Bundle(bundle, tenants) => (bundle, tenants),
+        Rendered::Invalid(code) => return Ok(code),
+    };
+    if check {
+        let drift = crate::check::compare(&bundle, out)?;
+        match format {
+            OutputFormat::Text => crate::check::print_text(&drift, out)?,
+            OutputFormat::Json => print_line(
+                serde_json::json!({
+                    "out": out.display().to_string(),
+                    "up_to_date": drift.is_empty(),
+                    "drift": drift,
+                })
+                .to_string(),
+            )?,
+        }
+        return Ok(if drift.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let tree = crate::tree::Tree::lock(out)?;
+    tree.write(&bundle)?.finish()?;
+    print_summary(&bundle, tenants, out, format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Files per top-level directory of the bundle (the manifest not counted).
+pub(crate) fn per_target(
+    bundle: &tenant_render::Bundle,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut per_target: std::collections::BTreeMap<String, usize> = Default::default();
     for (path, _) in bundle.iter() {
         let top = path.split('/').next().unwrap_or(path);
         if top != tenant_render::MANIFEST {
-            *per_target.entry(top).or_default() += 1;
+            *per_target.entry(top.to_owned()).or_default() += 1;
         }
+    }
+    per_target
+}
+
+fn print_summary(
+    bundle: &tenant_render::Bundle,
+    tenants: usize,
+    out: &Path,
+    format: OutputFormat,
+) -> Result<(), Fatal> {
+    let per_target = per_target(bundle);
+    if format == OutputFormat::Json {
+        return print_line(
+            serde_json::json!({
+                "out": out.display().to_string(),
+                "tenants": tenants,
+                "files": bundle.len(),
+                "per_target": per_target,
+            })
+            .to_string(),
+        );
     }
     let summary: Vec<String> = per_target
         .iter()
@@ -148,7 +262,7 @@ pub(crate) fn run(
         .collect();
     print_line(format_args!(
         "rendered {} tenants into {}: {} files ({})",
-        tenants.len(),
+        tenants,
         shown(out),
         bundle.len(),
         if summary.is_empty() {
@@ -156,25 +270,5 @@ pub(crate) fn run(
         } else {
             summary.join(", ")
         }
-    ))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes every file of the bundle under `out`, each atomically; secret
-/// files readable by the owner only.
-fn write_bundle(bundle: &tenant_render::Bundle, out: &Path) -> Result<(), Fatal> {
-    for (path, file) in bundle.iter() {
-        let target = out.join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Fatal(format!(
-                    "cannot create `{}`: {}",
-                    shown(dir),
-                    crate::files::describe(&e)
-                ))
-            })?;
-        }
-        write_atomically_as(&target, file.contents().as_bytes(), file.is_secret())?;
-    }
-    Ok(())
+    ))
 }

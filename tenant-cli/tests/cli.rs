@@ -948,6 +948,30 @@ mod hostile {
             ]),
             owned(&["audit", "verify", &trail]),
             owned(&["audit", "verify", &broken.display().to_string()]),
+            owned(&["audit", "verify", &trail, "--format", "json"]),
+            explain(&["--format", "json"]),
+            // prometheus only: its files need no secret.
+            owned(&[
+                "render",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--only",
+                "prometheus",
+                "--check",
+                "--out",
+                &dir.join("no-stack").display().to_string(),
+            ]),
+            owned(&[
+                "deploy",
+                "examples/tenants",
+                "examples/platform.yaml",
+                "--only",
+                "prometheus",
+                "--format",
+                "json",
+                "--out",
+                &dir.join("stack").display().to_string(),
+            ]),
         ]
     }
 
