@@ -69,7 +69,8 @@ fn tenants(n: usize) -> Vec<Tenant> {
     (0..n)
         .map(|i| {
             let mut t = base.clone();
-            t.id = tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
+            t.id =
+                tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
             t.slug = tenant_model::Slug::new(format!("t{i:05}-acme")).unwrap();
             t.monitoring.alert_rules = alerts.clone();
             t.monitoring.recording_rules = records.clone();
@@ -99,7 +100,10 @@ fn main() {
         std::fs::write(&args[i + 1], json).unwrap();
     }
     let targets: Vec<Target> = match args.iter().position(|a| a == "--only") {
-        Some(i) => args[i + 1].split(',').map(|t| Target::from_name(t).unwrap()).collect(),
+        Some(i) => args[i + 1]
+            .split(',')
+            .map(|t| Target::from_name(t).unwrap())
+            .collect(),
         None if args.iter().any(|a| a == "--all") => Target::ALL.to_vec(),
         None => vec![Target::Prometheus, Target::Mimir, Target::Kubernetes],
     };
@@ -107,7 +111,10 @@ fn main() {
         Some(i) => args[i + 1].parse().unwrap(),
         None => 3,
     };
-    let out = args.iter().position(|a| a == "--out").map(|i| std::path::PathBuf::from(&args[i + 1]));
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .map(|i| std::path::PathBuf::from(&args[i + 1]));
     let options = Options::new(&FakeSecrets).with_targets(targets);
     let base_heap = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base_heap, Ordering::Relaxed);
@@ -119,7 +126,10 @@ fn main() {
         let bundle = render(&tenants, &platform, &options).unwrap();
         let secs = start.elapsed().as_secs_f64();
         files = bundle.len();
-        bytes = bundle.iter().map(|(_, f)| f.contents().len()).sum::<usize>();
+        bytes = bundle
+            .iter()
+            .map(|(_, f)| f.contents().len())
+            .sum::<usize>();
         if run == runs
             && let Some(dir) = &out
         {
