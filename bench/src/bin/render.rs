@@ -66,12 +66,21 @@ fn tenants(n: usize) -> Vec<Tenant> {
     r.expr = "sum(rate(generation_duration_seconds_count[5m]))".to_owned();
     records.push(r);
     assert_eq!((alerts.len(), records.len(), m.slos.len()), (5, 2, 2));
+    // Every per-tenant name (database schema and role, cache prefix and
+    // ACL user, display name: the set rules refuse duplicates) made unique
+    // the way an operator would: by replacing `acme-music` in the document.
+    // (Secrets serialize as `<redacted>`, so the example's text is edited,
+    // not a serialization of it.)
     (0..n)
         .map(|i| {
-            let mut t = base.clone();
+            let slug = format!("t{i:05}-acme");
+            let text = text
+                .replace("acme-music", &slug)
+                .replace("acme_music", &slug.replace('-', "_"))
+                .replace("Acme Music", &format!("Acme Music {i}"));
+            let mut t: Tenant = parse(&text, Format::Yaml).unwrap();
             t.id =
                 tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
-            t.slug = tenant_model::Slug::new(format!("t{i:05}-acme")).unwrap();
             t.monitoring.alert_rules = alerts.clone();
             t.monitoring.recording_rules = records.clone();
             t
