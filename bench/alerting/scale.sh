@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Routing-scale measurement of the shared Alertmanager tree (issue 9, point 5).
-# For N tenants (generate.py), renders alertmanager/ with tenantctl and measures:
+# For N tenants (bench/src/bin/render.rs: slugs t00000-acme, ... made from
+# examples/tenants/acme-music.yaml), renders alertmanager/ with the release
+# `render` bench binary (in-process render time, one run) and measures:
 #   - amtool check-config: wall time and peak RSS (config load + template parse)
 #   - amtool config routes test for the last tenant (worst case in a flat list)
 #   - a real Alertmanager: start-to-ready time, RSS once ready, and the time
 #     until a batch of ALERTS alerts (random tenants) shows up in its groups.
 # Usage: bash bench/alerting/scale.sh [N...]   (default: 100 1000 10000)
+# TEMPLATES=one concatenates the rendered template shards into one file first
+# (the alternative layout, measured for comparison).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -15,22 +19,25 @@ alerts="${ALERTS:-2000}"
 work="$(mktemp -d)"
 am_pid=""
 trap '[ -n "$am_pid" ] && kill "$am_pid" 2>/dev/null; rm -rf "$work"' EXIT
-cargo build -q --release -p tenant-cli
-tenantctl="$root/target/release/tenantctl"
-export ACME_MUSIC_SLACK_TEAM_URL=http://127.0.0.1:9/hook
+[ -n "$amtool" ] && [ -n "$am" ] || { echo "needs amtool and alertmanager (apt-get install prometheus-alertmanager)"; exit 1; }
+(cd bench && cargo build -q --release --bin render)
+render_bin="$root/bench/target/release/render"
 printf "| tenants | config lines | render s | check-config s / MB | routes test (last tenant) s | AM ready s | AM RSS MB | %s alerts routed s |\n" "$alerts"
 printf "|---|---|---|---|---|---|---|---|\n"
 for n in "${@:-100 1000 10000}"; do
   for n in $n; do
-    python3 bench/alerting/generate.py "$n" "$work/d$n"
-    start=$(date +%s.%N)
-    "$tenantctl" render "$work/d$n" examples/platform.yaml --out "$work/o$n" --only alertmanager >/dev/null
-    render=$(echo "$(date +%s.%N) - $start" | bc)
+    render=$("$render_bin" "$n" --only alertmanager --runs 1 --out "$work/o$n" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["seconds"])')
+    if [ "${TEMPLATES:-shards}" = one ]; then
+      cat "$work/o$n"/alertmanager/templates/*.tmpl >"$work/all.tmpl"
+      rm "$work/o$n"/alertmanager/templates/*.tmpl
+      mv "$work/all.tmpl" "$work/o$n/alertmanager/templates/all.tmpl"
+    fi
     cfg="$work/o$n/alertmanager/alertmanager.yml"
     lines=$(wc -l <"$cfg")
     /usr/bin/time -o "$work/time" -f "%e %M" "$amtool" check-config "$cfg" >/dev/null 2>&1
     check=$(tail -1 "$work/time")
-    last=$(printf "t%05d-music" $((n - 1)))
+    last=$(printf "t%05d-acme" $((n - 1)))
     start=$(date +%s.%N)
     out=$("$amtool" config routes test --config.file="$cfg" tenant="$last" severity=critical 2>/dev/null)
     routes=$(echo "$(date +%s.%N) - $start" | bc)
@@ -47,7 +54,7 @@ for n in "${@:-100 1000 10000}"; do
 import json, random, sys, time, urllib.request
 port, n, count = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(1)
-alerts = [{"labels": {"alertname": f"A{i}", "severity": "warning", "tenant": f"t{rng.randrange(n):05d}-music"}}
+alerts = [{"labels": {"alertname": f"A{i}", "severity": "warning", "tenant": f"t{rng.randrange(n):05d}-acme"}}
           for i in range(count)]
 base = f"http://127.0.0.1:{port}/api/v2"
 start = time.time()

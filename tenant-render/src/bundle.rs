@@ -91,6 +91,18 @@ impl Bundle {
         self.add(path.into(), contents, true)
     }
 
+    /// Moves every file of `other` into this bundle (a path already here
+    /// is an error, as with [`Bundle::insert`]).
+    pub(crate) fn absorb(&mut self, other: Bundle) -> Result<(), PathError> {
+        for (path, file) in other.files {
+            if self.files.contains_key(&path) {
+                return Err(PathError { path });
+            }
+            self.files.insert(path, file);
+        }
+        Ok(())
+    }
+
     fn add(&mut self, path: String, contents: String, secret: bool) -> Result<(), PathError> {
         let plain = !path.is_empty()
             && !path.starts_with('/')

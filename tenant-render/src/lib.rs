@@ -13,7 +13,7 @@
 //! prometheus/rules/<slug>.slo.rules.yml      SLO recordings and burn-rate alerts
 //! prometheus/tests/<slug>.slo.test.yml       promtool unit tests for the SLO alerts
 //! alertmanager/alertmanager.yml              one routing tree for all tenants
-//! alertmanager/templates/<slug>.tmpl         localized Slack templates
+//! alertmanager/templates/shard-<nn>.tmpl     localized Slack templates (100 files by slug hash)
 //! alertmanager/secrets/<slug>-<receiver>.url webhook URL files (secret)
 //! grafana/dashboards/<slug>/*.json           dashboards
 //! grafana/provisioning/dashboards/tenants.yml
@@ -315,7 +315,6 @@ pub fn render(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut bundle = Bundle::new();
     type Renderer = fn(&Context<'_>, &mut Bundle, &mut Problems);
     let renderers: [(Target, Renderer); 7] = [
         (Target::Prometheus, prometheus::render),
@@ -326,8 +325,41 @@ pub fn render(
         (Target::Postgres, postgres::render),
         (Target::Redis, redis::render),
     ];
-    for (target, renderer) in renderers {
-        if options.wants(target) {
+    let wanted: Vec<Renderer> = renderers
+        .into_iter()
+        .filter(|(target, _)| options.wants(*target))
+        .map(|(_, renderer)| renderer)
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(wanted.len());
+    let mut bundle = Bundle::new();
+    if workers > 1 {
+        // The targets on all cores, each into its own bundle; the memo is
+        // shared (its entries do not depend on who computes them first), so
+        // the files are the same whatever the schedule. Problems are only
+        // exact in the sequential order (later shapes leave out what earlier
+        // ones reported), so a render that finds any is run again below.
+        let parts = parallel(&wanted, workers, |renderer| {
+            let mut part = Bundle::new();
+            let mut found = Problems::default();
+            renderer(&cx, &mut part, &mut found);
+            (part, found)
+        });
+        if parts.iter().all(|(_, found)| found.is_empty()) {
+            for (part, _) in parts {
+                if let Err(error) = bundle.absorb(part) {
+                    internal(&mut problems, error);
+                }
+            }
+        } else {
+            bundle = Bundle::new();
+            for renderer in &wanted {
+                renderer(&cx, &mut bundle, &mut problems);
+            }
+        }
+    } else {
+        for renderer in &wanted {
             renderer(&cx, &mut bundle, &mut problems);
         }
     }
@@ -340,6 +372,42 @@ pub fn render(
         return Err(problems);
     }
     Ok(bundle)
+}
+
+/// `work` applied to every item on `workers` scoped threads; the results
+/// in the items' order, whatever the schedule.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Records a renderer's internal error (a path written twice, a value YAML

@@ -10,7 +10,9 @@ use secrecy::SecretString;
 use tenant_model::Secret;
 
 /// Turns a [`Secret`] of a document into its value.
-pub trait SecretResolver {
+///
+/// `Sync`, because [`crate::render`] runs the targets on several threads.
+pub trait SecretResolver: Sync {
     /// The value of `secret`, or a one-line reason naming the variable or
     /// file that could not be read (never the value itself).
     fn resolve(&self, secret: &Secret) -> Result<SecretString, String>;

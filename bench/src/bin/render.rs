@@ -1,12 +1,15 @@
 //! Render throughput: `tenant_render::render` of the prometheus, mimir and
-//! kubernetes targets for N generated tenants (5 alerting rules, 2
-//! recording rules and 2 SLOs each), on one thread.
+//! kubernetes targets (or `--all` targets, or `--only a,b`) for N generated
+//! tenants (5 alerting rules, 2 recording rules and 2 SLOs each).
 //!
-//! `render N [--dump FILE]`: builds N tenants from the acme-music example,
-//! renders them (best of 3 runs after one warm-up), and prints one line of
-//! JSON: tenants, files, bytes, seconds, peak heap bytes and peak RSS
-//! (VmHWM). `--dump` writes the tenants as JSON for the Python baseline
-//! (bench/render/pyyaml_render.py), which renders the same files.
+//! `render N [--all | --only T,..] [--runs R] [--dump FILE] [--out DIR]`:
+//! builds N tenants from the acme-music example (slugs `t00000-acme`, ...),
+//! renders them (best of R runs, default 3, after one warm-up), and prints
+//! one line of JSON: tenants, files, bytes, seconds, peak heap bytes and
+//! peak RSS (VmHWM). `--dump` writes the tenants as JSON for the Python
+//! baseline (bench/render/pyyaml_render.py), which renders the same files;
+//! `--out` writes the last bundle's files under DIR (for
+//! bench/alerting/scale.sh).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,11 +66,21 @@ fn tenants(n: usize) -> Vec<Tenant> {
     r.expr = "sum(rate(generation_duration_seconds_count[5m]))".to_owned();
     records.push(r);
     assert_eq!((alerts.len(), records.len(), m.slos.len()), (5, 2, 2));
+    // Every per-tenant name (database schema and role, cache prefix and
+    // ACL user, display name: the set rules refuse duplicates) made unique
+    // the way an operator would: by replacing `acme-music` in the document.
+    // (Secrets serialize as `<redacted>`, so the example's text is edited,
+    // not a serialization of it.)
     (0..n)
         .map(|i| {
-            let mut t = base.clone();
-            t.id = tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
-            t.slug = tenant_model::Slug::new(format!("t{i:05}-acme")).unwrap();
+            let slug = format!("t{i:05}-acme");
+            let text = text
+                .replace("acme-music", &slug)
+                .replace("acme_music", &slug.replace('-', "_"))
+                .replace("Acme Music", &format!("Acme Music {i}"));
+            let mut t: Tenant = parse(&text, Format::Yaml).unwrap();
+            t.id =
+                tenant_model::TenantId::new(format!("00000000-0000-4000-8000-{i:012x}")).unwrap();
             t.monitoring.alert_rules = alerts.clone();
             t.monitoring.recording_rules = records.clone();
             t
@@ -96,21 +109,45 @@ fn main() {
         std::fs::write(&args[i + 1], json).unwrap();
     }
     let targets: Vec<Target> = match args.iter().position(|a| a == "--only") {
-        Some(i) => args[i + 1].split(',').map(|t| Target::from_name(t).unwrap()).collect(),
+        Some(i) => args[i + 1]
+            .split(',')
+            .map(|t| Target::from_name(t).unwrap())
+            .collect(),
+        None if args.iter().any(|a| a == "--all") => Target::ALL.to_vec(),
         None => vec![Target::Prometheus, Target::Mimir, Target::Kubernetes],
     };
+    let runs: usize = match args.iter().position(|a| a == "--runs") {
+        Some(i) => args[i + 1].parse().unwrap(),
+        None => 3,
+    };
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .map(|i| std::path::PathBuf::from(&args[i + 1]));
     let options = Options::new(&FakeSecrets).with_targets(targets);
     let base_heap = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base_heap, Ordering::Relaxed);
     let mut best = f64::INFINITY;
     let mut files = 0;
     let mut bytes = 0;
-    for run in 0..4 {
+    for run in 0..=runs {
         let start = Instant::now();
         let bundle = render(&tenants, &platform, &options).unwrap();
         let secs = start.elapsed().as_secs_f64();
         files = bundle.len();
-        bytes = bundle.iter().map(|(_, f)| f.contents().len()).sum::<usize>();
+        bytes = bundle
+            .iter()
+            .map(|(_, f)| f.contents().len())
+            .sum::<usize>();
+        if run == runs
+            && let Some(dir) = &out
+        {
+            for (path, file) in bundle.iter() {
+                let path = dir.join(path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, file.contents()).unwrap();
+            }
+        }
         drop(bundle);
         if run > 0 {
             best = best.min(secs);

@@ -1,5 +1,6 @@
 //! The tenant's localized Slack templates: named Go templates in
-//! `alertmanager/templates/<slug>.tmpl`.
+//! `alertmanager/templates/shard-<nn>.tmpl` (bundled by a hash of the slug,
+//! see the module above) and, for Mimir, `<slug>.tmpl`.
 //!
 //! Each template set is named by a prefix: `<slug>` for the built-in
 //! messages, `<slug>.<template>` for a receiver that names one of the
@@ -239,9 +240,26 @@ fn strip_markers(text: &str) -> String {
 
 /// The template file of a tenant: every set's defines, one per line.
 pub(crate) fn file(sets: &[TemplateSet]) -> String {
-    let mut out = String::from(
-        "{{/* Rendered by tenant-kit from the tenant documents; edit those, not this file. */}}\n",
-    );
+    let mut out = String::from(HEADER);
+    push_defines(&mut out, sets);
+    out
+}
+
+/// The first line of every template file.
+pub(crate) const HEADER: &str =
+    "{{/* Rendered by tenant-kit from the tenant documents; edit those, not this file. */}}\n";
+
+/// Appends one tenant's block to a shard file of the shared tree: a
+/// `{{/* tenant <slug> */}}` line (slugs are `[a-z0-9-]`, safe in a Go
+/// comment), then its defines.
+pub(crate) fn append_tenant(out: &mut String, slug: &str, sets: &[TemplateSet]) {
+    out.push_str("{{/* tenant ");
+    out.push_str(slug);
+    out.push_str(" */}}\n");
+    push_defines(out, sets);
+}
+
+fn push_defines(out: &mut String, sets: &[TemplateSet]) {
     for set in sets {
         for (name, body) in &set.defines {
             out.push_str(&format!(
@@ -250,5 +268,4 @@ pub(crate) fn file(sets: &[TemplateSet]) -> String {
             ));
         }
     }
-    out
 }

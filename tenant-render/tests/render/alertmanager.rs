@@ -159,9 +159,34 @@ fn hostile_text_reaches_templates_only_as_go_string_literals() {
         assert!(!text.contains("<!channel>"), "{path}");
         assert!(!text.contains("template \"x\""), "{path}");
     }
+    // The templates are bundled into shard files: every tenant's block is
+    // in exactly one of them, opens with its comment line, and holds only
+    // defines named after its own slug.
+    let shards: Vec<(&str, &str)> = bundle
+        .iter()
+        .filter(|(p, _)| p.starts_with("alertmanager/templates/"))
+        .map(|(p, f)| (p, f.contents()))
+        .collect();
+    assert!(!shards.is_empty());
+    for (path, _) in &shards {
+        let name = path.trim_start_matches("alertmanager/templates/");
+        assert!(
+            name.len() == "shard-00.tmpl".len()
+                && name.starts_with("shard-")
+                && name.ends_with(".tmpl"),
+            "{path}"
+        );
+    }
     for t in &tenants {
-        let path = format!("alertmanager/templates/{}.tmpl", t.slug.as_str());
-        let text = bundle.get(&path).unwrap().contents();
+        let slug = t.slug.as_str();
+        let opening = format!("{{{{/* tenant {slug} */}}}}");
+        let holding: Vec<&(&str, &str)> = shards
+            .iter()
+            .filter(|(_, text)| text.lines().any(|l| l == opening))
+            .collect();
+        assert_eq!(holding.len(), 1, "{slug} is in {} shards", holding.len());
+    }
+    for (path, text) in &shards {
         // Outside string literals only our own actions: every `{{` opens
         // `define`, `template`, `if`, `else`, `end`, `range`, a field or a
         // string literal.
@@ -186,11 +211,24 @@ fn hostile_text_reaches_templates_only_as_go_string_literals() {
                 word.chars().take(40).collect::<String>()
             );
         }
-        // Template names never collide with another tenant's.
+        // Template names never collide with another tenant's: each define
+        // line is named after the slug of the block it is in.
+        let mut slug: Option<&str> = None;
         for line in text.lines().skip(1) {
+            if let Some(s) = line
+                .strip_prefix("{{/* tenant ")
+                .and_then(|l| l.strip_suffix(" */}}"))
+            {
+                assert!(tenants.iter().any(|t| t.slug.as_str() == s), "{line}");
+                slug = Some(s);
+                continue;
+            }
+            let Some(s) = slug else {
+                panic!("{path}: a define before any tenant's block: {line}");
+            };
             assert!(
-                line.starts_with(&format!("{{{{ define \"{}.", t.slug.as_str())),
-                "{line}"
+                line.starts_with(&format!("{{{{ define \"{s}.")),
+                "{path}: {line}"
             );
         }
     }
