@@ -1,8 +1,8 @@
 //! Quickstart: validate the example documents and render the whole
 //! monitoring and data stack for them into `target/tenant-stack` (or the
 //! directory given as the first argument), then print a summary: the
-//! tenants, the files of each target, the isolation findings and where to
-//! look next.
+//! tenants, the files of each target, the isolation findings, each tenant's
+//! compliance summary and where to look next.
 //!
 //! Run it with `cargo run --example quickstart`.
 //!
@@ -36,7 +36,9 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use tenant_kit::model::{Secret, Tenant};
-use tenant_kit::policy::checks::check_isolation_set;
+use tenant_kit::policy::checks::{
+    ComplianceContext, TenantEvidence, check_isolation_set, evaluate_compliance,
+};
 use tenant_kit::render::{Bundle, MANIFEST, Options, SecretResolver, Target, render, unresolved};
 
 /// What the quickstart built.
@@ -51,6 +53,10 @@ pub(crate) struct Stack {
     pub(crate) demo_values: Vec<String>,
     /// Isolation findings across the tenants, one line each.
     pub(crate) findings: Vec<String>,
+    /// How many compliance rules were evaluated.
+    pub(crate) compliance_rules: usize,
+    /// Each tenant's compliance summary, one line each.
+    pub(crate) compliance: Vec<String>,
 }
 
 /// The default output directory: `target/tenant-stack` of the workspace.
@@ -80,6 +86,25 @@ pub(crate) fn build(out: &Path) -> Result<Stack, Box<dyn std::error::Error>> {
             )
         })
         .collect();
+    // Compliance as of a fixed instant, so the output is reproducible.
+    let context = ComplianceContext::new(&examples.platform, common::at());
+    let compliance = examples
+        .tenants
+        .iter()
+        .zip(&examples.written)
+        .map(|(tenant, written)| {
+            let report = evaluate_compliance(
+                &examples.rules,
+                TenantEvidence { tenant, written },
+                &context,
+            );
+            let s = &report.summary;
+            format!(
+                "{}: {} passed, {} failed, {} no evidence, {} not applicable",
+                tenant.slug, s.passed, s.failed, s.no_evidence, s.not_applicable
+            )
+        })
+        .collect();
     Ok(Stack {
         out: out.to_path_buf(),
         tenants: examples
@@ -90,6 +115,8 @@ pub(crate) fn build(out: &Path) -> Result<Stack, Box<dyn std::error::Error>> {
         bundle,
         demo_values: secrets.demo.into_inner().into_iter().collect(),
         findings,
+        compliance_rules: examples.rules.rules.len(),
+        compliance,
     })
 }
 
@@ -152,6 +179,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for finding in &stack.findings {
             println!("  {finding}");
         }
+    }
+
+    println!(
+        "\ncompliance ({} rules, as of {}):",
+        stack.compliance_rules,
+        common::at().to_rfc3339()
+    );
+    for line in &stack.compliance {
+        println!("  {line}");
     }
 
     println!("\nwhere to look next:");

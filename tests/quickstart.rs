@@ -35,6 +35,8 @@ fn quickstart_renders_every_target_and_writes_exactly_the_bundle() {
     let out = tmp.path().join("tenant-stack");
     let stack = example::build(&out).unwrap();
     assert_eq!(stack.tenants, ["acme-music", "beatforge", "lofi-labs"]);
+    assert_eq!(stack.compliance.len(), stack.tenants.len());
+    assert!(stack.compliance_rules > 0);
 
     for target in Target::ALL {
         let dir = out.join(target.as_str());
