@@ -1,4 +1,5 @@
-//! tenant-kit: the facade crate.
+#![doc = include_str!("README.md")]
+
 pub use tenant_i18n as i18n;
 pub use tenant_model as model;
 pub use tenant_policy as policy;

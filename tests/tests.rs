@@ -13,6 +13,7 @@ mod agreement;
 mod examples;
 mod hardening;
 mod hostile;
+mod quickstart;
 mod roundtrip;
 mod schemas;
 

@@ -1,5 +1,4 @@
-//! `tenantctl`: the command-line tool of tenant-kit. It reads files and the
-//! environment, calls the libraries, and writes files; the libraries do no I/O.
+#![doc = include_str!("../README.md")]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

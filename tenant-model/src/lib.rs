@@ -1,48 +1,4 @@
-//! Typed multi-tenant configuration documents: parse a tenant's document from
-//! JSON, YAML or TOML, get every problem at once with the path of the field,
-//! and export JSON Schemas for editors and other languages.
-//!
-//! ```
-//! use tenant_model::{Format, Tenant, parse};
-//!
-//! let yaml = r#"
-//! schema_version: 1
-//! id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
-//! slug: acme-music
-//! display_name: "Acme Music \"Studios\""
-//! tier: professional
-//! status: active
-//! locale: fr-FR
-//! time_zone: Europe/Paris
-//! data_residency: { region: eu-west-1 }
-//! contacts:
-//!   - { name: Claire Martin, email: claire@acme.example, role: owner }
-//! isolation:
-//!   mode: schema
-//!   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
-//!   cache: { key_prefix: "acme-music:", acl_user: acme-music }
-//! "#;
-//! let tenant: Tenant = parse(yaml, Format::Yaml)?;
-//! assert_eq!(tenant.slug.as_str(), "acme-music");
-//! assert_eq!(tenant.time_zone.tz(), chrono_tz::Europe::Paris);
-//!
-//! // Every problem is reported at once, with the field's path and position.
-//! let broken = yaml.replace("acme-music\n", "Acme Music\n").replace("Europe/Paris", "Mars/Olympus");
-//! let problems = parse::<Tenant>(&broken, Format::Yaml).unwrap_err();
-//! let pointers: Vec<&str> = problems.iter().map(|p| p.pointer()).collect();
-//! assert_eq!(pointers, ["/slug", "/time_zone"]);
-//! assert_eq!(problems.iter().next().unwrap().line(), Some(4));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-//!
-//! Documents: [`Tenant`] (with its sections [`IsolationPolicy`],
-//! [`AccessControl`], [`QuotaOverrides`], [`MonitoringConfig`],
-//! [`SlackConfig`]), [`ComplianceRules`] and [`PlatformConfig`]. Unknown
-//! fields are errors; every document carries `schema_version`. Secrets are
-//! [`Secret`]s: redacted in Debug, Display and serialization.
-//!
-//! This crate does no I/O: it takes text and returns values.
-
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

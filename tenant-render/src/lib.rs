@@ -1,46 +1,4 @@
-//! Pure, deterministic renderers: tenant documents in, the files a
-//! monitoring and data stack loads out.
-//!
-//! [`render`] takes validated tenants, the platform document and
-//! [`Options`], and returns a [`Bundle`]: an ordered map from relative paths
-//! (the layout below) to file contents, each marked secret or not. The same
-//! input gives byte-identical output. The crate does no I/O: the caller
-//! writes the bundle, and resolves secret references through a
-//! [`SecretResolver`] it passes in.
-//!
-//! ```text
-//! prometheus/rules/<slug>.rules.yml          alerting + recording rules, tenant-locked
-//! prometheus/rules/<slug>.slo.rules.yml      SLO recordings and burn-rate alerts
-//! prometheus/tests/<slug>.slo.test.yml       promtool unit tests for the SLO alerts
-//! alertmanager/alertmanager.yml              one routing tree for all tenants
-//! alertmanager/templates/shard-<nn>.tmpl     localized Slack templates (100 files by slug hash)
-//! alertmanager/secrets/<slug>-<receiver>.url webhook URL files (secret)
-//! grafana/dashboards/<slug>/*.json           dashboards
-//! grafana/provisioning/dashboards/tenants.yml
-//! grafana/provisioning/datasources/tenants.yml
-//! mimir/runtime.yml                          per-tenant limits (overrides)
-//! mimir/rules/<slug>.yml                     rule namespace for mimirtool
-//! mimir/alertmanager/<slug>.yml              per-tenant Alertmanager config
-//! kubernetes/<slug>/*.yml                    Namespace, quotas, policies, PrometheusRule, ...
-//! postgres/<slug>.sql                        isolation DDL (idempotent)
-//! redis/users.acl                            ACL users (secret)
-//! MANIFEST.json                              every file, its sha256, secret or not
-//! ```
-//!
-//! Tenant-controlled text reaches a file only through the escaping module
-//! of its target language ([`escape`]).
-//!
-//! ```
-//! use tenant_model::{Format, PlatformConfig, Tenant, parse};
-//! use tenant_render::{FakeSecrets, Options, render};
-//!
-//! let tenant: Tenant = parse(include_str!("../../examples/tenants/acme-music.yaml"), Format::Yaml)?;
-//! let platform = PlatformConfig::default();
-//! let bundle = render(&[tenant], &platform, &Options::new(&FakeSecrets)).map_err(|p| p.to_string())?;
-//! assert!(bundle.get("MANIFEST.json").is_some());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

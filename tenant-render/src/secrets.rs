@@ -2,8 +2,9 @@
 //! or files; the caller passes a [`SecretResolver`].
 //!
 //! `tenantctl` resolves `env` and `file` references from its environment
-//! and the file system; tests and the quickstart pass [`FakeSecrets`], whose
-//! values are plainly fake. A reference that cannot be resolved is an error
+//! and the file system; tests pass [`FakeSecrets`], whose values are plainly
+//! fake; the quickstart example reads the environment and files and gives
+//! unset references demo values it names. A reference that cannot be resolved is an error
 //! naming the variable or file, never an empty value.
 
 use secrecy::SecretString;
