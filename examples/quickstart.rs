@@ -29,10 +29,10 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use secrecy::SecretString;
 use tenant_kit::model::{Secret, Tenant};
@@ -113,7 +113,12 @@ pub(crate) fn build(out: &Path) -> Result<Stack, Box<dyn std::error::Error>> {
             .map(|t| t.slug.as_str().to_owned())
             .collect(),
         bundle,
-        demo_values: secrets.demo.into_inner().into_iter().collect(),
+        demo_values: secrets
+            .demo
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .into_iter()
+            .collect(),
         findings,
         compliance_rules: examples.rules.rules.len(),
         compliance,
@@ -216,7 +221,7 @@ struct DemoSecrets {
     /// refer to.
     webhooks: BTreeSet<String>,
     /// Every reference that got a demo value, described.
-    demo: RefCell<BTreeSet<String>>,
+    demo: Mutex<BTreeSet<String>>,
 }
 
 /// A secret file larger than this is not read (a URL or password is a line).
@@ -234,7 +239,7 @@ impl DemoSecrets {
             .collect();
         DemoSecrets {
             webhooks,
-            demo: RefCell::new(BTreeSet::new()),
+            demo: Mutex::new(BTreeSet::new()),
         }
     }
 }
@@ -262,7 +267,8 @@ impl SecretResolver for DemoSecrets {
             format!("quickstart-fake-secret-for-{token}")
         };
         self.demo
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(format!("{what} `{}`", name.escape_debug()));
         Ok(SecretString::from(value))
     }
