@@ -231,7 +231,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 kind,
                 id,
                 tenant: from,
-                groups: &[],
+                groups: Default::default(),
                 mfa,
                 source_ip: "10.20.1.7".parse().ok(),
             },

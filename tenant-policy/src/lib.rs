@@ -48,7 +48,7 @@
 //!     kind: PrincipalKind::User,
 //!     id: "claire",
 //!     tenant: "acme-music",
-//!     groups: &[],
+//!     groups: Default::default(),
 //!     mfa: true,
 //!     source_ip: None,
 //! };
