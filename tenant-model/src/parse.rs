@@ -191,15 +191,19 @@ pub fn write<D: Document + serde::Serialize>(
     if inline_secrets.is_empty() {
         return to_text(document, format);
     }
-    if let Some((pointer, secret)) = inline_secrets.iter().find(|(_, secret)| {
-        inline == InlineSecrets::Refuse || secret.is_redacted_placeholder()
-    }) {
+    if let Some((pointer, secret)) = inline_secrets
+        .iter()
+        .find(|(_, secret)| inline == InlineSecrets::Refuse || secret.is_redacted_placeholder())
+    {
         let why = if secret.is_redacted_placeholder() {
             "the secret is the redaction placeholder, not a value; set the secret again"
         } else {
             "an inline secret is not written unless asked for with `InlineSecrets::Keep`; use `{ env: NAME }` or `{ file: PATH }` in documents that are shared"
         };
-        return Err(Problem::new(pointer.as_str(), format!("cannot write the document: {why}")));
+        return Err(Problem::new(
+            pointer.as_str(),
+            format!("cannot write the document: {why}"),
+        ));
     }
     let mut value = serde_json::to_value(document)
         .map_err(|e| Problem::new("", format!("cannot write the document: {e}")))?;

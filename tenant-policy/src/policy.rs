@@ -331,7 +331,8 @@ impl PolicySet {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_tenant(&self, tenant: &Tenant) -> Result<Self, CompileError> {
-        tenant_model::validate(tenant).map_err(|problems| CompileError::invalid(tenant, problems))?;
+        tenant_model::validate(tenant)
+            .map_err(|problems| CompileError::invalid(tenant, problems))?;
         let slug = tenant.slug.as_str();
         let old = self.tenants.slot_of(slug);
         let old_entry = old.and_then(|i| self.tenants.slot(i));

@@ -94,7 +94,9 @@ impl<'a> Groups<'a> {
             Groups::Strs(s) => (s, &[]),
             Groups::Strings(s) => (&[], s),
         };
-        strs.iter().copied().chain(strings.iter().map(String::as_str))
+        strs.iter()
+            .copied()
+            .chain(strings.iter().map(String::as_str))
     }
 
     /// How many groups there are.
