@@ -220,6 +220,20 @@ pub fn write<D: Document + serde::Serialize>(
 /// On failure, every problem found is returned, in document order, each with
 /// the JSON pointer of its field and, where the format gives them, line and
 /// column.
+///
+/// ```
+/// use tenant_model::{Format, Tenant, parse};
+///
+/// let text = include_str!("../../examples/tenants/lofi-labs.yaml");
+/// let tenant: Tenant = parse(text, Format::Yaml)?;
+/// assert_eq!(tenant.slug.as_str(), "lofi-labs");
+///
+/// let problems = parse::<Tenant>(&text.replace("lofi-labs\n", "Lofi Labs\n"), Format::Yaml).unwrap_err();
+/// let first = problems.iter().next().unwrap();
+/// assert_eq!(first.pointer(), "/slug");
+/// assert!(first.line().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     let mut problems = Vec::new();
     let document = parse_value(text, format)

@@ -439,6 +439,27 @@ impl PolicySet {
     }
 
     /// Decides a request. Never allocates.
+    ///
+    /// ```
+    /// use tenant_model::{Format, Tenant, chrono::{TimeZone, Utc}, parse};
+    /// use tenant_policy::authz::{PolicySet, Principal, Reason, Request, Resource};
+    ///
+    /// let beatforge: Tenant = parse(include_str!("../../examples/tenants/beatforge.yaml"), Format::Yaml)?;
+    /// let policy = PolicySet::compile([&beatforge])?;
+    /// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
+    /// let stranger = Principal::user("stranger", "beatforge");
+    /// let request = Request::new(stranger, "read", Resource::new("beatforge", "track", "t-1"), now);
+    /// let decision = policy.authorize(&request);
+    /// assert!(!decision.is_allowed());
+    /// assert_eq!(decision.reason(), Reason::NoMatchingGrant);
+    /// assert_eq!(decision.reason().as_str(), "no_matching_grant");
+    /// let explanation = decision.explain(&policy)?;
+    /// assert_eq!(explanation.tenant(), Some("beatforge"));
+    /// // Explanations serialize for audit records and logs.
+    /// let json = serde_json::to_value(&explanation)?;
+    /// assert_eq!(json["reason"], "no_matching_grant");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn authorize(&self, request: &Request<'_>) -> Decision {
         match self.tenants.find(request.resource.tenant) {
             Some(entry) => decide(entry, entry.position, request),
