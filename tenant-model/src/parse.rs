@@ -107,7 +107,7 @@ pub trait Document: DeserializeOwned + Validate + Sized {
     /// The rules between fields that field types and `validator` cannot say.
     fn check_rules(&self, problems: &mut Vec<Problem>);
 
-    /// The document's secrets with their JSON pointers, for [`write`].
+    /// The document's secrets with their JSON pointers, for [`write()`].
     #[doc(hidden)]
     fn secrets(&self) -> Vec<(String, &Secret)> {
         Vec::new()
@@ -145,7 +145,7 @@ pub fn validate<D: Document>(document: &D) -> Result<(), Problems> {
     Err(finish_with(problems, secret_positions(D::KIND), None))
 }
 
-/// What [`write`] does with a secret written inline in the document.
+/// What [`write()`] does with a secret written inline in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InlineSecrets {
