@@ -88,7 +88,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 kind,
                 id: q.id,
                 tenant: q.from,
-                groups: &[],
+                groups: Default::default(),
                 mfa: q.mfa,
                 source_ip: "10.20.1.7".parse().ok(),
             },

@@ -233,3 +233,87 @@ fn debug_and_errors_never_show_webhook_urls() {
         assert!(!shown.contains("hooks.slack.com"), "{shown}");
     }
 }
+
+/// `write` gives text that `parse` reads back equal, for every example
+/// tenant in every format: references stay references, and an inline secret
+/// is refused by pointer unless kept on purpose.
+#[test]
+fn write_then_parse_gives_the_same_tenant() {
+    use tenant_kit::model::{InlineSecrets, Tenant, parse, validate, write};
+    let mut refused = 0;
+    for name in ["acme-music", "beatforge", "lofi-labs"] {
+        let path = crate::root().join(format!("examples/tenants/{name}.yaml"));
+        let tenant: Tenant = parse(&std::fs::read_to_string(path).unwrap(), Format::Yaml).unwrap();
+        validate(&tenant).unwrap();
+        for format in [Format::Json, Format::Yaml, Format::Toml] {
+            let kept = write(&tenant, format, InlineSecrets::Keep).unwrap();
+            let again: Tenant = parse(&kept, format).unwrap_or_else(|p| panic!("{name}: {p:#}"));
+            assert_eq!(again, tenant, "{name} in {format:?}");
+            match write(&tenant, format, InlineSecrets::Refuse) {
+                Ok(text) => assert_eq!(parse::<Tenant>(&text, format).unwrap(), tenant),
+                Err(problem) => {
+                    refused += 1;
+                    assert!(problem.pointer().ends_with("/webhook_url"), "{problem}");
+                    assert!(!problem.to_string().contains("hooks.slack.com"));
+                }
+            }
+        }
+    }
+    // acme-music has an inline Slack webhook; the others use references.
+    assert_eq!(refused, 3);
+}
+
+/// The named enums print as they are written in documents (metrics labels
+/// and logs use them), and a decision's explanation serializes.
+#[test]
+fn named_values_print_as_written() {
+    use tenant_kit::model::{Classification, FindingSeverity};
+    use tenant_kit::policy::authz::{Condition, Reason};
+    for tier in Tier::ALL {
+        let written = serde_json::to_value(tier).unwrap();
+        assert_eq!(written.as_str(), Some(tier.to_string().as_str()));
+    }
+    for status in [
+        TenantStatus::Provisioning,
+        TenantStatus::Active,
+        TenantStatus::Suspended,
+        TenantStatus::Offboarding,
+    ] {
+        assert_eq!(
+            serde_json::to_value(status).unwrap().as_str(),
+            Some(status.as_str())
+        );
+    }
+    for c in [
+        Classification::Public,
+        Classification::Internal,
+        Classification::Confidential,
+        Classification::Restricted,
+    ] {
+        assert_eq!(
+            serde_json::to_value(c).unwrap().as_str(),
+            Some(c.to_string().as_str())
+        );
+    }
+    for s in [
+        FindingSeverity::Low,
+        FindingSeverity::Medium,
+        FindingSeverity::High,
+        FindingSeverity::Critical,
+    ] {
+        assert_eq!(
+            serde_json::to_value(s).unwrap().as_str(),
+            Some(s.to_string().as_str())
+        );
+    }
+    assert_eq!(
+        serde_json::to_value(Reason::ExplicitDeny).unwrap().as_str(),
+        Some(Reason::ExplicitDeny.as_str())
+    );
+    let failed = Reason::ConditionFailed(Condition::Mfa);
+    assert_eq!(failed.to_string(), "condition_failed");
+    assert_eq!(
+        serde_json::to_value(failed).unwrap(),
+        serde_json::json!({ "condition_failed": "mfa" })
+    );
+}

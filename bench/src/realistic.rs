@@ -262,7 +262,7 @@ impl Ask {
                 kind: PrincipalKind::User,
                 id: &self.principal_id,
                 tenant: &self.principal_tenant,
-                groups: &GROUPS,
+                groups: (&GROUPS).into(),
                 mfa: self.mfa,
                 source_ip: Some(self.ip),
             },

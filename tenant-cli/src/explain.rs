@@ -147,13 +147,12 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         .map_err(|e| Fatal(format!("cannot compile the policy: {e}")))?;
     let (kind, id, tenant) = parse_principal(&q.principal, q.principal_tenant.as_deref())?;
     let (resource_tenant, resource_kind, resource_id) = parse_resource(&q.resource)?;
-    let groups: Vec<&str> = q.groups.iter().map(String::as_str).collect();
     let request = Request {
         principal: Principal {
             kind,
             id,
             tenant,
-            groups: &groups,
+            groups: (&q.groups).into(),
             mfa: q.mfa,
             source_ip: q.ip,
         },

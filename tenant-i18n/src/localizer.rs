@@ -51,6 +51,79 @@ impl LocalizerConfig {
     }
 }
 
+impl LocalizerConfig {
+    /// The configuration of a tenant: its `locale` and `time_zone`, and, if
+    /// `template` names one of its `slack.templates`, that template's
+    /// message overrides.
+    ///
+    /// A locale no catalog supports is an error at `/locale` rather than a
+    /// silent fall back to English; an unknown template or overrides that
+    /// do not parse are errors at the template's pointer.
+    ///
+    /// ```
+    /// use tenant_i18n::{Args, Localizer, LocalizerConfig};
+    /// use tenant_model::{Format, Locale, Tenant, parse};
+    ///
+    /// let text = include_str!("../../examples/tenants/acme-music.yaml");
+    /// let mut tenant: Tenant = parse(text, Format::Yaml)?;
+    /// let config = LocalizerConfig::for_tenant(&tenant, None)?;
+    /// assert_eq!(config.locale.to_string(), "fr-FR");
+    /// let l10n = Localizer::new(&config);
+    /// assert_eq!(l10n.locales()[0].language.as_str(), "fr");
+    ///
+    /// tenant.locale = "ja-JP".parse::<Locale>()?;
+    /// let error = LocalizerConfig::for_tenant(&tenant, None).unwrap_err();
+    /// assert_eq!(error.pointer(), "/locale");
+    /// assert!(LocalizerConfig::for_tenant(&tenant, Some("no-such-template")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_tenant(
+        tenant: &tenant_model::Tenant,
+        template: Option<&str>,
+    ) -> Result<LocalizerConfig, tenant_model::Problem> {
+        use tenant_model::Problem;
+        let locale = tenant.locale.langid().clone();
+        let supported = fallback_chain(&locale, None)
+            .first()
+            .is_some_and(|first| first.language == locale.language);
+        if !supported {
+            return Err(Problem::new(
+                "/locale",
+                format!(
+                    "locale `{locale}` has no catalog; supported: {}",
+                    crate::catalog::SUPPORTED_LOCALE_TAGS.join(", ")
+                ),
+            ));
+        }
+        let mut config = LocalizerConfig::new(locale, tenant.time_zone.tz());
+        if let Some(name) = template {
+            let Some((i, t)) = tenant
+                .slack
+                .templates
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.name.as_str() == name)
+            else {
+                return Err(Problem::new(
+                    "/slack/templates",
+                    format!("no template is named `{name}`"),
+                ));
+            };
+            let sources = t
+                .messages
+                .iter()
+                .map(|(locale, source)| (locale.langid().clone(), source.clone()));
+            config.overrides = TenantOverrides::new(sources).map_err(|e| {
+                Problem::new(
+                    format!("/slack/templates/{i}/messages"),
+                    format!("cannot be used as message overrides: {e}"),
+                )
+            })?;
+        }
+        Ok(config)
+    }
+}
+
 /// One link of the fallback chain.
 struct Link {
     locale: LanguageIdentifier,

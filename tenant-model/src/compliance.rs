@@ -95,6 +95,13 @@ impl FindingSeverity {
     }
 }
 
+/// Writes [`FindingSeverity::as_str`], e.g. for a metrics label.
+impl std::fmt::Display for FindingSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which tenants a rule applies to; every list that is given must match.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
 #[serde(deny_unknown_fields)]

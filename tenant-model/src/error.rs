@@ -103,7 +103,28 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A problem is an error of its own, so `?` carries it into
+/// `Box<dyn Error>` or an `anyhow`-style report.
+impl std::error::Error for Problem {}
+
 /// Every problem found in a document; never empty.
+///
+/// `{}` shows the first problem and how many more there are; `{:#}` shows
+/// every problem, one a line.
+///
+/// ```
+/// use tenant_model::{Format, Tenant, parse};
+///
+/// let problems = parse::<Tenant>("{\"schema_version\": 1, \"slug\": \"Bad Slug\"}", Format::Json)
+///     .unwrap_err();
+/// let all = format!("{problems:#}");
+/// assert_eq!(all.lines().count(), problems.len());
+/// assert!(problems.len() > 1);
+/// assert!(problems.to_string().contains("more problems"));
+/// // Each problem is an error of its own too.
+/// let first: Box<dyn std::error::Error> = Box::new(problems.iter().next().unwrap().clone());
+/// assert_eq!(first.to_string(), all.lines().next().unwrap());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Problems {
     problems: Vec<Problem>,
@@ -137,6 +158,18 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            // `{:#}`: every problem, one a line, as a CLI or a log shows them.
+            let mut problems = self.problems.iter();
+            match problems.next() {
+                None => f.write_str("no problems")?,
+                Some(first) => fmt::Display::fmt(first, f)?,
+            }
+            for problem in problems {
+                write!(f, "\n{problem}")?;
+            }
+            return Ok(());
+        }
         match self.problems.as_slice() {
             [] => f.write_str("no problems"),
             [one] => fmt::Display::fmt(one, f),

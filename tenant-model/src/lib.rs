@@ -41,7 +41,8 @@ pub use crate::monitoring::{
     PanelQuery, RecordingRule, Route, RouteTime, Routing, Severity, Sli, Slo,
 };
 pub use crate::parse::{
-    Document, DocumentKind, Format, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse, to_text,
+    Document, DocumentKind, Format, InlineSecrets, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse,
+    to_text, validate, write,
 };
 pub use crate::platform::{
     DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
@@ -70,6 +71,11 @@ pub use crate::text::{
     TimeZone, Timestamp,
 };
 pub use crate::version::{CURRENT_SCHEMA_VERSION, SUPPORTED_SCHEMA_VERSIONS};
+
+/// The public dependencies of this crate's API, re-exported so that a user
+/// names the same versions: [`Timestamp`] and [`Date`] hold `chrono` values,
+/// [`TimeZone`] a `chrono_tz` zone, [`TenantId`] a `uuid`.
+pub use {chrono, chrono_tz, uuid};
 
 /// Positions of fields in source text, for problems found after parsing
 /// (such as [`check_tenant_set`]'s).

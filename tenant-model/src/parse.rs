@@ -25,6 +25,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{Problem, Problems, join, push_segment};
 use crate::locate::{SourceMap, line_column, offset_of_json_position};
+use crate::secret::Secret;
 use crate::show::quote;
 use crate::text::placeholder_for;
 use crate::value::{Reading, Strict, StrictValue};
@@ -105,6 +106,113 @@ pub trait Document: DeserializeOwned + Validate + Sized {
 
     /// The rules between fields that field types and `validator` cannot say.
     fn check_rules(&self, problems: &mut Vec<Problem>);
+
+    /// The document's secrets with their JSON pointers, for [`write()`].
+    #[doc(hidden)]
+    fn secrets(&self) -> Vec<(String, &Secret)> {
+        Vec::new()
+    }
+}
+
+/// Checks a document built or changed in code with every rule a parse runs
+/// after reading the fields: the field rules (lengths, ranges, formats) and
+/// the rules between fields (references, uniqueness, cycles, modes).
+///
+/// Problems carry the JSON pointer of their field (no line or column: there
+/// is no text), in pointer order, made safe to show as [`parse`]'s are.
+///
+/// ```
+/// use tenant_model::{Format, Tenant, parse, validate};
+///
+/// let text = include_str!("../../examples/tenants/acme-music.yaml");
+/// let mut tenant: Tenant = parse(text, Format::Yaml)?;
+/// validate(&tenant)?;
+///
+/// // A binding to a role the tenant does not define: a rule between fields.
+/// let mut binding = tenant.access_control.bindings[0].clone();
+/// binding.role = "no-such-role".parse()?;
+/// tenant.access_control.bindings.push(binding);
+/// let problems = validate(&tenant).unwrap_err();
+/// let last = tenant.access_control.bindings.len() - 1;
+/// assert!(problems.iter().any(|p| p.pointer() == format!("/access_control/bindings/{last}/role")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate<D: Document>(document: &D) -> Result<(), Problems> {
+    let (problems, _too_long) = later_problems(document);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(finish_with(problems, secret_positions(D::KIND), None))
+}
+
+/// What [`write()`] does with a secret written inline in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InlineSecrets {
+    /// Refuse to write the document, naming the secret's pointer: the text
+    /// would otherwise hold a placeholder that does not parse again.
+    Refuse,
+    /// Write the secret's value itself into the text. Only for text that is
+    /// kept as carefully as the secret (a file with mode 0600, a secret
+    /// store), never for text that goes into git or a log.
+    Keep,
+}
+
+/// Writes a document so that [`parse`] reads it back equal: secret
+/// references (`{ env: NAME }`, `{ file: PATH }`) are written as references,
+/// and inline secrets are refused or kept as `inline` says.
+///
+/// ```
+/// use tenant_model::{Format, InlineSecrets, Secret, Tenant, parse, write};
+///
+/// let text = include_str!("../../examples/tenants/beatforge.yaml");
+/// let mut tenant: Tenant = parse(text, Format::Yaml)?;
+/// let again: Tenant = parse(&write(&tenant, Format::Toml, InlineSecrets::Refuse)?, Format::Toml)?;
+/// assert_eq!(again, tenant);
+///
+/// tenant.isolation.cache.password = Some(Secret::inline("hunter2-but-longer"));
+/// let refused = write(&tenant, Format::Yaml, InlineSecrets::Refuse).unwrap_err();
+/// assert_eq!(refused.pointer(), "/isolation/cache/password");
+/// assert!(!refused.to_string().contains("hunter2"));
+/// let kept = write(&tenant, Format::Yaml, InlineSecrets::Keep)?;
+/// assert_eq!(parse::<Tenant>(&kept, Format::Yaml)?, tenant);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write<D: Document + serde::Serialize>(
+    document: &D,
+    format: Format,
+    inline: InlineSecrets,
+) -> Result<String, Problem> {
+    let inline_secrets: Vec<(String, &Secret)> = document
+        .secrets()
+        .into_iter()
+        .filter(|(_, secret)| secret.is_inline())
+        .collect();
+    if inline_secrets.is_empty() {
+        return to_text(document, format);
+    }
+    if let Some((pointer, secret)) = inline_secrets
+        .iter()
+        .find(|(_, secret)| inline == InlineSecrets::Refuse || secret.is_redacted_placeholder())
+    {
+        let why = if secret.is_redacted_placeholder() {
+            "the secret is the redaction placeholder, not a value; set the secret again"
+        } else {
+            "an inline secret is not written unless asked for with `InlineSecrets::Keep`; use `{ env: NAME }` or `{ file: PATH }` in documents that are shared"
+        };
+        return Err(Problem::new(
+            pointer.as_str(),
+            format!("cannot write the document: {why}"),
+        ));
+    }
+    let mut value = serde_json::to_value(document)
+        .map_err(|e| Problem::new("", format!("cannot write the document: {e}")))?;
+    for (pointer, secret) in inline_secrets {
+        if let (Some(slot), Some(text)) = (value.pointer_mut(&pointer), secret.expose_inline()) {
+            *slot = Value::String(text.to_owned());
+        }
+    }
+    to_text(&value, format)
 }
 
 /// Parses, migrates and checks a document.
@@ -112,6 +220,20 @@ pub trait Document: DeserializeOwned + Validate + Sized {
 /// On failure, every problem found is returned, in document order, each with
 /// the JSON pointer of its field and, where the format gives them, line and
 /// column.
+///
+/// ```
+/// use tenant_model::{Format, Tenant, parse};
+///
+/// let text = include_str!("../../examples/tenants/lofi-labs.yaml");
+/// let tenant: Tenant = parse(text, Format::Yaml)?;
+/// assert_eq!(tenant.slug.as_str(), "lofi-labs");
+///
+/// let problems = parse::<Tenant>(&text.replace("lofi-labs\n", "Lofi Labs\n"), Format::Yaml).unwrap_err();
+/// let first = problems.iter().next().unwrap();
+/// assert_eq!(first.pointer(), "/slug");
+/// assert!(first.line().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
     let mut problems = Vec::new();
     let document = parse_value(text, format)
@@ -214,12 +336,18 @@ pub(crate) fn finish(
     format: Format,
 ) -> Problems {
     let map = SourceMap::build(text, format);
+    finish_with(problems, secrets, Some(&map))
+}
+
+/// [`finish`] with the source map, if there is text to place problems in.
+fn finish_with(problems: Vec<Problem>, secrets: &[&str], map: Option<&SourceMap>) -> Problems {
     let mut problems: Vec<Problem> = problems
         .into_iter()
         .map(|p| {
-            let (line, column) = match (p.line(), p.column()) {
-                (Some(line), Some(column)) => (line, column),
-                _ => map.position(p.pointer()),
+            let position = match (p.line(), p.column(), map) {
+                (Some(line), Some(column), _) => Some((line, column)),
+                (_, _, Some(map)) => Some(map.position(p.pointer())),
+                (_, _, None) => None,
             };
             // Nothing at a secret's position is shown: the problem is cut to
             // the secret's own pointer (a key under it may be the secret
@@ -231,7 +359,11 @@ pub(crate) fn finish(
                 Some(at) => Problem::raw(at, SECRET_PROBLEM),
                 None => Problem::raw(p.pointer(), p.message()),
             };
-            problem.shown_safely().at(line, column)
+            let problem = problem.shown_safely();
+            match position {
+                Some((line, column)) => problem.at(line, column),
+                None => problem,
+            }
         })
         .collect();
     problems.sort();

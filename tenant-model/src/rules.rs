@@ -10,14 +10,36 @@ use crate::error::{Problem, join};
 use crate::isolation::IsolationMode;
 use crate::parse::{Document, MAX_PROBLEMS};
 use crate::platform::PlatformConfig;
+use crate::secret::Secret;
 use crate::tenant::Tenant;
-use crate::text::Name;
+use crate::text::{Name, Slug};
 
 impl Document for Tenant {
     const KIND: &'static str = "tenant_base";
 
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         tenant_rules(self, problems);
+    }
+
+    fn secrets(&self) -> Vec<(String, &Secret)> {
+        // The same positions as `parse::TENANT_SECRETS`; a test writes a
+        // tenant with a secret at every one of them.
+        let isolation = &self.isolation;
+        let mut out: Vec<(String, &Secret)> = [
+            ("/isolation/database/password", &isolation.database.password),
+            ("/isolation/cache/password", &isolation.cache.password),
+        ]
+        .into_iter()
+        .filter_map(|(pointer, secret)| secret.as_ref().map(|s| (pointer.to_owned(), s)))
+        .collect();
+        out.extend(
+            self.slack
+                .receivers
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("/slack/receivers/{i}/webhook_url"), &r.webhook_url)),
+        );
+        out
     }
 }
 
@@ -608,7 +630,22 @@ pub struct SetProblem {
     pub other: usize,
     /// The problem, with a pointer into the first tenant's document.
     pub problem: Problem,
+    /// Slug of the tenant the problem is reported on (an index means
+    /// little to the reader of a log).
+    pub slug: Slug,
+    /// Slug of the tenant it conflicts with.
+    pub other_slug: Slug,
 }
+
+/// `tenant `SLUG`: POINTER: MESSAGE`, naming the tenant by slug.
+impl std::fmt::Display for SetProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "tenant `{}`: {}", self.slug, self.problem)
+    }
+}
+
+/// A set problem is an error of its own.
+impl std::error::Error for SetProblem {}
 
 /// What a conflict across the set is about, in the order problems of one
 /// tenant are reported.
@@ -943,11 +980,15 @@ pub fn check_tenant_set(tenants: &[&Tenant]) -> Vec<SetProblem> {
         .take(MAX_PROBLEMS)
         .filter_map(|f| set_problem(tenants, *f))
         .collect();
-    if let Some(first_left) = found.get(MAX_PROBLEMS) {
+    if let Some(first_left) = found.get(MAX_PROBLEMS)
+        && let Some(t) = tenants.get(first_left.tenant)
+    {
         let more = found.len() - MAX_PROBLEMS;
         out.push(SetProblem {
             tenant: first_left.tenant,
             other: first_left.tenant,
+            slug: t.slug.clone(),
+            other_slug: t.slug.clone(),
             problem: Problem::new(
                 "",
                 format!(
@@ -1046,6 +1087,8 @@ fn set_problem(tenants: &[&Tenant], f: Found) -> Option<SetProblem> {
         tenant: f.tenant,
         other: f.other,
         problem: Problem::new(pointer, message),
+        slug: t.slug.clone(),
+        other_slug: other.slug.clone(),
     })
 }
 

@@ -115,6 +115,13 @@ impl Tier {
     }
 }
 
+/// Writes [`Tier::as_str`], e.g. for a metrics label.
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Lifecycle status of a tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -138,6 +145,13 @@ impl TenantStatus {
             TenantStatus::Suspended => "suspended",
             TenantStatus::Offboarding => "offboarding",
         }
+    }
+}
+
+/// Writes [`TenantStatus::as_str`], e.g. for a metrics label.
+impl std::fmt::Display for TenantStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -14,7 +14,8 @@ use crate::table::Space;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tenant_model::{
-    Classification, Conditions, Grantee, Permission, Subject, SubjectKind, Tenant, TenantStatus,
+    Classification, Conditions, Grantee, Permission, Problems, Subject, SubjectKind, Tenant,
+    TenantStatus,
 };
 
 /// A compile error: what is wrong, in which tenant, at which field.
@@ -24,6 +25,7 @@ pub struct CompileError {
     tenant: String,
     pointer: String,
     problem: String,
+    problems: Option<Problems>,
 }
 
 impl CompileError {
@@ -32,7 +34,28 @@ impl CompileError {
             tenant: tenant.slug.as_str().to_owned(),
             pointer,
             problem,
+            problems: None,
         }
+    }
+
+    /// The tenant breaks rules of its document: the first is the error's
+    /// pointer and problem, [`CompileError::problems`] has them all.
+    pub(crate) fn invalid(tenant: &Tenant, problems: Problems) -> Self {
+        let (pointer, problem) = problems
+            .iter()
+            .next()
+            .map(|p| (p.pointer().to_owned(), p.message().to_owned()))
+            .unwrap_or_default();
+        CompileError {
+            problems: Some(problems),
+            ..CompileError::new(tenant, pointer, problem)
+        }
+    }
+
+    /// Every problem of the tenant's document, when the error is that the
+    /// document breaks its rules (see [`PolicySet::with_tenant`](crate::authz::PolicySet::with_tenant)).
+    pub fn problems(&self) -> Option<&Problems> {
+        self.problems.as_ref()
     }
 
     pub(crate) fn duplicate_slug(tenant: &Tenant) -> Self {

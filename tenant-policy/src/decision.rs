@@ -10,7 +10,8 @@ use std::fmt;
 use crate::policy::PolicySet;
 
 /// Why a request was allowed or denied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
     /// A binding of the resource's tenant gives the principal a role that
@@ -44,7 +45,9 @@ pub enum Reason {
 }
 
 /// The part of a request that [`Reason::InvalidRequest`] rejects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RequestPart {
     /// [`Request::action`](crate::authz::Request::action) is not a permission word.
     Action,
@@ -72,7 +75,9 @@ impl RequestPart {
 }
 
 /// A condition of a binding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Condition {
     /// The binding has expired (`expires_at`).
     Expired,
@@ -88,7 +93,46 @@ pub enum Condition {
     OwnerOnly,
 }
 
+impl Reason {
+    /// The reason in snake case, as serialized, for metrics labels and logs
+    /// (a failed condition is `condition_failed`, an invalid request
+    /// `invalid_request`; [`Condition::as_str`] names the condition).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AllowedByRole => "allowed_by_role",
+            Reason::AllowedByGrant => "allowed_by_grant",
+            Reason::ExplicitDeny => "explicit_deny",
+            Reason::ConditionFailed(_) => "condition_failed",
+            Reason::NoMatchingGrant => "no_matching_grant",
+            Reason::NoCrossTenantGrant => "no_cross_tenant_grant",
+            Reason::TenantSuspended => "tenant_suspended",
+            Reason::TenantOffboarding => "tenant_offboarding",
+            Reason::UnknownTenant => "unknown_tenant",
+            Reason::InvalidRequest(_) => "invalid_request",
+        }
+    }
+}
+
+/// Writes [`Reason::as_str`].
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Condition {
+    /// The condition in snake case, as serialized, e.g. `mfa`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::Expired => "expired",
+            Condition::TimeWindow => "time_window",
+            Condition::SourceCidr => "source_cidr",
+            Condition::Mfa => "mfa",
+            Condition::Classification => "classification",
+            Condition::OwnerOnly => "owner_only",
+        }
+    }
+
     /// The condition's field name under a binding.
     pub(crate) fn field(self) -> &'static str {
         match self {
@@ -191,7 +235,7 @@ impl StaleDecision {
 }
 
 /// A decision in words, for people and audit records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Explanation {
     pub(crate) allowed: bool,
     pub(crate) reason: Reason,
@@ -231,6 +275,13 @@ impl Explanation {
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+/// Writes [`Condition::as_str`].
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

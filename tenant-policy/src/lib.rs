@@ -27,7 +27,7 @@ pub mod authz {
         Condition, Decision, Explanation, Reason, RequestPart, StaleDecision,
     };
     pub use crate::policy::PolicySet;
-    pub use crate::request::{Principal, PrincipalKind, Request, Resource};
+    pub use crate::request::{Groups, Principal, PrincipalKind, Request, Resource};
 }
 
 pub mod checks {

@@ -281,7 +281,58 @@ impl PolicySet {
 
     /// A new set with `tenant`'s access control replaced (or added, if its
     /// slug is new), sharing every other tenant's compiled form with `self`.
+    ///
+    /// The tenant is checked first with every rule a parse runs
+    /// ([`tenant_model::validate`]), since it is often one built or changed
+    /// in code: [`CompileError::problems`] lists what is wrong.
+    ///
+    /// The reload pattern: keep the set in an `Arc` (or an `ArcSwap`), build
+    /// the new one with `with_tenant`, [`without_tenant`](Self::without_tenant)
+    /// or [`compile`](Self::compile), swap it in; a request keeps the `Arc` it
+    /// decided with, and explains its decision against that set.
+    ///
+    /// ```
+    /// use std::sync::{Arc, RwLock};
+    /// use tenant_model::{Format, Tenant, chrono::{TimeZone, Utc}, parse};
+    /// use tenant_policy::authz::{PolicySet, Principal, Request, Resource};
+    ///
+    /// let text = include_str!("../../examples/tenants/beatforge.yaml");
+    /// let tenant: Tenant = parse(text, Format::Yaml)?;
+    /// let current = RwLock::new(Arc::new(PolicySet::compile([&tenant])?));
+    ///
+    /// // A request takes the set that is current and keeps it.
+    /// let set = Arc::clone(&current.read().unwrap());
+    /// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
+    /// let request = Request::new(
+    ///     Principal::user("nobody", "beatforge"),
+    ///     "read",
+    ///     Resource::new("beatforge", "track", "t-1"),
+    ///     now,
+    /// );
+    /// let decision = set.authorize(&request);
+    ///
+    /// // Meanwhile the tenant's document changes and the set is swapped.
+    /// let mut edited = tenant.clone();
+    /// edited.access_control.bindings.clear();
+    /// let next = Arc::new(set.with_tenant(&edited)?);
+    /// *current.write().unwrap() = next;
+    ///
+    /// // The decision is explained against the set that made it.
+    /// assert!(decision.explain(&set).is_ok());
+    /// assert!(decision.explain(&current.read().unwrap()).is_err());
+    ///
+    /// // A tenant changed in code that breaks a rule is refused, by pointer.
+    /// let mut broken = tenant.clone();
+    /// let mut binding = broken.access_control.bindings[0].clone();
+    /// binding.role = "no-such-role".parse()?;
+    /// broken.access_control.bindings.push(binding);
+    /// let error = set.with_tenant(&broken).unwrap_err();
+    /// assert!(error.problems().is_some_and(|p| !p.is_empty()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_tenant(&self, tenant: &Tenant) -> Result<Self, CompileError> {
+        tenant_model::validate(tenant)
+            .map_err(|problems| CompileError::invalid(tenant, problems))?;
         let slug = tenant.slug.as_str();
         let old = self.tenants.slot_of(slug);
         let old_entry = old.and_then(|i| self.tenants.slot(i));
@@ -323,6 +374,47 @@ impl PolicySet {
         })
     }
 
+    /// A new set without the tenant `slug` (the same set if it holds no
+    /// such tenant), sharing every other tenant's compiled form with `self`.
+    ///
+    /// The remaining tenants take new positions: explain a decision made
+    /// before the removal against the set that made it.
+    ///
+    /// ```
+    /// use tenant_model::{Format, Tenant, parse};
+    /// use tenant_policy::authz::PolicySet;
+    ///
+    /// let a: Tenant = parse(include_str!("../../examples/tenants/beatforge.yaml"), Format::Yaml)?;
+    /// let b: Tenant = parse(include_str!("../../examples/tenants/lofi-labs.yaml"), Format::Yaml)?;
+    /// let set = PolicySet::compile([&a, &b])?;
+    /// let smaller = set.without_tenant("beatforge");
+    /// assert_eq!((smaller.len(), smaller.contains("beatforge"), smaller.contains("lofi-labs")), (1, false, true));
+    /// assert_eq!(set.without_tenant("no-such-tenant").len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn without_tenant(&self, slug: &str) -> Self {
+        if self.tenants.slot_of(slug).is_none() {
+            return self.clone();
+        }
+        let n = self.tenants.len();
+        let mut table = TenantTable::with_capacity(n.saturating_sub(1));
+        let mut position = 0u32;
+        for p in 0..index_u32(n) {
+            if let Some(kept) = self.tenants.get(p)
+                && *kept.tenant.slug != *slug
+            {
+                let mut entry = kept.clone();
+                entry.position = position;
+                position += 1;
+                table.add(&kept.tenant.slug, entry);
+            }
+        }
+        PolicySet {
+            tenants: Arc::new(table),
+        }
+    }
+
     /// How many tenants the set holds.
     pub fn len(&self) -> usize {
         self.tenants.len()
@@ -347,6 +439,27 @@ impl PolicySet {
     }
 
     /// Decides a request. Never allocates.
+    ///
+    /// ```
+    /// use tenant_model::{Format, Tenant, chrono::{TimeZone, Utc}, parse};
+    /// use tenant_policy::authz::{PolicySet, Principal, Reason, Request, Resource};
+    ///
+    /// let beatforge: Tenant = parse(include_str!("../../examples/tenants/beatforge.yaml"), Format::Yaml)?;
+    /// let policy = PolicySet::compile([&beatforge])?;
+    /// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
+    /// let stranger = Principal::user("stranger", "beatforge");
+    /// let request = Request::new(stranger, "read", Resource::new("beatforge", "track", "t-1"), now);
+    /// let decision = policy.authorize(&request);
+    /// assert!(!decision.is_allowed());
+    /// assert_eq!(decision.reason(), Reason::NoMatchingGrant);
+    /// assert_eq!(decision.reason().as_str(), "no_matching_grant");
+    /// let explanation = decision.explain(&policy)?;
+    /// assert_eq!(explanation.tenant(), Some("beatforge"));
+    /// // Explanations serialize for audit records and logs.
+    /// let json = serde_json::to_value(&explanation)?;
+    /// assert_eq!(json["reason"], "no_matching_grant");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn authorize(&self, request: &Request<'_>) -> Decision {
         match self.tenants.find(request.resource.tenant) {
             Some(entry) => decide(entry, entry.position, request),
@@ -631,7 +744,7 @@ fn decide(entry: &Entry, index: u32, request: &Request<'_>) -> Decision {
         .is_none_or(|b| bit_set(rules.group_cover, b) != Some(false))
         && seen.allowed > rules.first_group_binding;
     if groups_matter {
-        for group in principal.groups {
+        for group in principal.groups.iter() {
             if let Some(found) = context.subject(&Probe::new(Space::Group, group), group) {
                 context.consider_subject(found, &mut seen);
             }
@@ -655,7 +768,7 @@ fn subjects_match(subjects: &SubjectSet, principal: &Principal<'_>) -> bool {
         || subjects
             .groups
             .iter()
-            .any(|g| principal.groups.iter().any(|pg| **g == **pg))
+            .any(|g| principal.groups.iter().any(|pg| **g == *pg))
 }
 
 /// The first condition of a binding that fails, in the order of
@@ -744,7 +857,7 @@ access_control:
                 kind: PrincipalKind::User,
                 id,
                 tenant: "acme",
-                groups: &[],
+                groups: crate::request::Groups::NONE,
                 mfa: true,
                 source_ip: None,
             },

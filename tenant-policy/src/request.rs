@@ -34,7 +34,7 @@ pub struct Principal<'a> {
     /// The slug of the principal's tenant; ignored for platform operators.
     pub tenant: &'a str,
     /// The groups the principal is a member of.
-    pub groups: &'a [&'a str],
+    pub groups: Groups<'a>,
     /// Whether the principal signed in with multi-factor authentication.
     pub mfa: bool,
     /// Where the request comes from, when known.
@@ -71,4 +71,205 @@ pub struct Request<'a> {
     /// The instant of the request: time windows, expiries and grants are
     /// judged at this instant (the library reads no clock).
     pub now: DateTime<Utc>,
+}
+
+/// The groups of a principal, borrowed as the service holds them: a
+/// `&[&str]` or the `Vec<String>` it read from a token, without building a
+/// `Vec<&str>` per request.
+#[derive(Debug, Clone, Copy)]
+pub enum Groups<'a> {
+    /// Borrowed string slices.
+    Strs(&'a [&'a str]),
+    /// Borrowed owned strings.
+    Strings(&'a [String]),
+}
+
+impl<'a> Groups<'a> {
+    /// No groups.
+    pub const NONE: Groups<'static> = Groups::Strs(&[]);
+
+    /// The groups, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let (strs, strings): (&'a [&'a str], &'a [String]) = match *self {
+            Groups::Strs(s) => (s, &[]),
+            Groups::Strings(s) => (&[], s),
+        };
+        strs.iter()
+            .copied()
+            .chain(strings.iter().map(String::as_str))
+    }
+
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Groups::Strs(s) => s.len(),
+            Groups::Strings(s) => s.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for Groups<'_> {
+    fn default() -> Self {
+        Groups::NONE
+    }
+}
+
+/// Equal when they hold the same groups in the same order, however held.
+impl PartialEq for Groups<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Groups<'_> {}
+
+impl<'a> From<&'a [&'a str]> for Groups<'a> {
+    fn from(groups: &'a [&'a str]) -> Self {
+        Groups::Strs(groups)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [&'a str; N]> for Groups<'a> {
+    fn from(groups: &'a [&'a str; N]) -> Self {
+        Groups::Strs(groups)
+    }
+}
+
+impl<'a> From<&'a [String]> for Groups<'a> {
+    fn from(groups: &'a [String]) -> Self {
+        Groups::Strings(groups)
+    }
+}
+
+impl<'a> From<&'a Vec<String>> for Groups<'a> {
+    fn from(groups: &'a Vec<String>) -> Self {
+        Groups::Strings(groups)
+    }
+}
+
+impl<'a> From<&'a Vec<&'a str>> for Groups<'a> {
+    fn from(groups: &'a Vec<&'a str>) -> Self {
+        Groups::Strs(groups)
+    }
+}
+
+impl<'a> Principal<'a> {
+    /// A principal of `kind` with id `id` in tenant `tenant`: no groups, no
+    /// multi-factor authentication, no source address. Add those with the
+    /// `with_` methods.
+    pub fn new(kind: PrincipalKind, id: &'a str, tenant: &'a str) -> Self {
+        Principal {
+            kind,
+            id,
+            tenant,
+            groups: Groups::NONE,
+            mfa: false,
+            source_ip: None,
+        }
+    }
+
+    /// A user of `tenant`.
+    pub fn user(id: &'a str, tenant: &'a str) -> Self {
+        Principal::new(PrincipalKind::User, id, tenant)
+    }
+
+    /// A service account of `tenant`.
+    pub fn service_account(id: &'a str, tenant: &'a str) -> Self {
+        Principal::new(PrincipalKind::ServiceAccount, id, tenant)
+    }
+
+    /// The principal in these groups: a `&[&str]`, `&Vec<String>` or
+    /// `&[String]`.
+    ///
+    /// ```
+    /// use tenant_policy::authz::Principal;
+    ///
+    /// let from_token: Vec<String> = vec!["staff".to_owned(), "ops".to_owned()];
+    /// let p = Principal::user("claire", "acme-music").with_groups(&from_token).with_mfa(true);
+    /// assert_eq!(p.groups.iter().collect::<Vec<_>>(), ["staff", "ops"]);
+    /// assert_eq!(p.groups, Principal::user("claire", "acme-music").with_groups(&["staff", "ops"]).groups);
+    /// ```
+    #[must_use]
+    pub fn with_groups(self, groups: impl Into<Groups<'a>>) -> Self {
+        Principal {
+            groups: groups.into(),
+            ..self
+        }
+    }
+
+    /// The principal with multi-factor authentication done or not.
+    #[must_use]
+    pub fn with_mfa(self, mfa: bool) -> Self {
+        Principal { mfa, ..self }
+    }
+
+    /// The principal calling from `ip`.
+    #[must_use]
+    pub fn with_source_ip(self, ip: IpAddr) -> Self {
+        Principal {
+            source_ip: Some(ip),
+            ..self
+        }
+    }
+}
+
+impl<'a> Resource<'a> {
+    /// A resource of `kind` with id `id` in tenant `tenant`: no owner,
+    /// [`Classification::Internal`], not locked.
+    pub fn new(tenant: &'a str, kind: &'a str, id: &'a str) -> Self {
+        Resource {
+            tenant,
+            kind,
+            id,
+            owner: None,
+            classification: Classification::Internal,
+            locked: false,
+        }
+    }
+
+    /// The resource owned by principal `owner`.
+    #[must_use]
+    pub fn with_owner(self, owner: &'a str) -> Self {
+        Resource {
+            owner: Some(owner),
+            ..self
+        }
+    }
+
+    /// The resource with this classification.
+    #[must_use]
+    pub fn with_classification(self, classification: Classification) -> Self {
+        Resource {
+            classification,
+            ..self
+        }
+    }
+
+    /// The resource locked (legal hold, incident) or not.
+    #[must_use]
+    pub fn with_locked(self, locked: bool) -> Self {
+        Resource { locked, ..self }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// May `principal` do `action` on `resource` at `now`?
+    pub fn new(
+        principal: Principal<'a>,
+        action: &'a str,
+        resource: Resource<'a>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Request {
+            principal,
+            action,
+            resource,
+            now,
+        }
+    }
 }

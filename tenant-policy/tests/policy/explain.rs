@@ -39,7 +39,7 @@ fn explanations() {
             kind: PrincipalKind::User,
             id: "alice",
             tenant: "acme",
-            groups: &[],
+            groups: Default::default(),
             mfa: false,
             source_ip: None,
         },

@@ -40,7 +40,7 @@ fn request<'a>(id: &'a str, action: &'a str, kind: &'a str, groups: &'a [&'a str
             kind: PrincipalKind::User,
             id,
             tenant: "beatforge",
-            groups,
+            groups: groups.into(),
             mfa: true,
             source_ip: None,
         },

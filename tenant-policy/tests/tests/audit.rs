@@ -433,7 +433,7 @@ fn decisions_become_audit_events() {
         kind: PrincipalKind::ServiceAccount,
         id: "catalogue-sync",
         tenant: "acme-music",
-        groups: &[],
+        groups: Default::default(),
         mfa: false,
         source_ip: None,
     };

@@ -1349,7 +1349,7 @@ fn a_grant_requiring_mfa_is_enforced_by_the_evaluator() {
             kind: PrincipalKind::PlatformOperator,
             id: "op",
             tenant: "",
-            groups: &[],
+            groups: Default::default(),
             mfa,
             source_ip: None,
         };
