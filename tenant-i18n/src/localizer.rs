@@ -220,6 +220,28 @@ impl Localizer {
     /// [`Error::NoValue`] when no locale has it, and [`Error::Format`] when
     /// formatting found a problem, such as a missing argument or a wrong
     /// argument type: the caller never gets a message with a hole in it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tenant_i18n::{Args, Localizer, LocalizerConfig, Tz};
+    ///
+    /// let de = Localizer::new(&LocalizerConfig::new("de".parse()?, Tz::Europe__Berlin));
+    /// let one = Args::new().with("count", 1);
+    /// assert_eq!(de.format("alerts-firing-count", &one)?, "1 aktiver Alarm");
+    ///
+    /// // An attribute is `message.attribute`.
+    /// let en = Localizer::new(&LocalizerConfig::new("en".parse()?, Tz::UTC));
+    /// assert_eq!(
+    ///     en.format("compliance-audit-logging.finding", &Args::new())?,
+    ///     "Audit logging is turned off."
+    /// );
+    ///
+    /// // A message no locale has, or an argument left out, is an error.
+    /// assert!(en.format("no-such-message", &Args::new()).is_err());
+    /// assert!(en.format("alerts-firing-count", &Args::new()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn format(&self, id: &str, args: &Args) -> Result<String, Error> {
         let (message_id, attribute) = split_id(id);
         let mut message_exists = false;

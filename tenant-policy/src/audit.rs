@@ -461,6 +461,63 @@ pub fn verify_trail_with_head(
 
 /// An audit trail in memory: events appended in order, each chained to the
 /// one before.
+///
+/// # Examples
+///
+/// Each decision appended as an event; [`AuditChain::verify`] finds the
+/// first event changed after the fact.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use tenant_model::{Format, Tenant, parse};
+/// use tenant_policy::audit::{AuditChain, AuditEvent, EventStamp, verify_trail};
+/// use tenant_policy::authz::{PolicySet, Principal, Request, Resource};
+///
+/// let tenant: Tenant = parse(r#"
+/// schema_version: 1
+/// id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+/// slug: acme-music
+/// display_name: Acme Music
+/// tier: professional
+/// status: active
+/// locale: fr-FR
+/// time_zone: Europe/Paris
+/// data_residency: { region: eu-west-1 }
+/// contacts:
+///   - { name: Claire Martin, email: claire@acme.example, role: owner }
+/// isolation:
+///   mode: schema
+///   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
+///   cache: { key_prefix: "acme-music:", acl_user: acme-music }
+/// access_control:
+///   roles: [{ name: viewer, permissions: ["track:read"] }]
+///   bindings: [{ subject: { kind: user, id: claire }, role: viewer }]
+/// "#, Format::Yaml)?;
+/// let policy = PolicySet::compile([&tenant])?;
+///
+/// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).single().ok_or("no such time")?;
+/// let mut trail = AuditChain::new();
+/// for (i, action) in ["read", "delete"].into_iter().enumerate() {
+///     let request = Request::new(
+///         Principal::user("claire", "acme-music").with_mfa(true),
+///         action,
+///         Resource::new("acme-music", "track", "t-1"),
+///         now,
+///     );
+///     let decision = policy.authorize(&request);
+///     // The caller supplies the id's random bytes: this crate reads no
+///     // random source and no clock.
+///     let stamp = EventStamp::new(now, [i as u8; 10])?;
+///     trail.append(AuditEvent::from_decision(&policy, &request, decision, stamp)?);
+/// }
+/// trail.verify()?;
+///
+/// // Turning the denied delete into an allowed one afterwards is found.
+/// let mut events = trail.into_events();
+/// events[1].decision = events[0].decision;
+/// assert_eq!(verify_trail(&events).map_err(|e| e.index()), Err(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditChain {
     events: Vec<AuditEvent>,

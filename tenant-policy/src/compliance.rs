@@ -191,6 +191,66 @@ impl<'a> ComplianceContext<'a> {
 /// When the home region is not one of the platform's regions and no data
 /// subjects are written, a rule limited to jurisdictions is applied anyway:
 /// a control is never skipped for want of information.
+///
+/// # Examples
+///
+/// A field the document does not write is no evidence, and counts against
+/// the tenant: the default filled in by parsing is not taken as proof.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use tenant_model::{ComplianceRules, Format, PlatformConfig, Tenant, WrittenFields, parse};
+/// use tenant_policy::checks::{ComplianceContext, Outcome, TenantEvidence, evaluate_compliance};
+///
+/// let rules: ComplianceRules = parse(r#"
+/// schema_version: 1
+/// rules:
+///   - id: retention
+///     framework: gdpr
+///     reference: Art. 5(1)(e)
+///     title: Personal data is kept no longer than needed
+///     severity: medium
+///     check: { retention_at_most: { days: 730 } }
+///     evidence: /data_protection/retention_days
+///     remediation: Write `data_protection.retention_days`, at most 730 days.
+/// "#, Format::Yaml)?;
+/// let platform: PlatformConfig = parse(
+///     "schema_version: 1\nregions: [{ name: eu-west-1, jurisdiction: eu }]\n",
+///     Format::Yaml,
+/// )?;
+/// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).single().ok_or("no such time")?;
+/// let cx = ComplianceContext::new(&platform, now);
+///
+/// let base = r#"
+/// schema_version: 1
+/// id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+/// slug: acme-music
+/// display_name: Acme Music
+/// tier: professional
+/// status: active
+/// locale: fr-FR
+/// time_zone: Europe/Paris
+/// data_residency: { region: eu-west-1 }
+/// contacts:
+///   - { name: Claire Martin, email: claire@acme.example, role: owner }
+/// isolation:
+///   mode: schema
+///   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
+///   cache: { key_prefix: "acme-music:", acl_user: acme-music }
+/// "#;
+/// for (text, expected) in [
+///     (base.to_owned(), Outcome::NoEvidence),
+///     (format!("{base}data_protection: {{ retention_days: 365, erasure_on_offboarding: true }}\n"), Outcome::Pass),
+///     (format!("{base}data_protection: {{ retention_days: 3650, erasure_on_offboarding: true }}\n"), Outcome::Fail),
+/// ] {
+///     let tenant: Tenant = parse(&text, Format::Yaml)?;
+///     let written = WrittenFields::of_text(&text, Format::Yaml);
+///     let report = evaluate_compliance(&rules, TenantEvidence { tenant: &tenant, written: &written }, &cx);
+///     assert_eq!(report.results[0].outcome, expected);
+///     assert_eq!(report.is_compliant(), expected == Outcome::Pass);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn evaluate_compliance(
     rules: &ComplianceRules,
     tenant: TenantEvidence<'_>,
