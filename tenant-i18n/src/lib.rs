@@ -10,11 +10,17 @@ mod error;
 mod graph;
 mod lint;
 mod localizer;
+#[cfg(test)]
+mod messages_doc;
 mod negotiation;
 mod nesting;
 mod overrides;
 mod pseudo;
 mod source_map;
+
+pub mod messages {
+    #![doc = include_str!("messages.md")]
+}
 
 pub use crate::args::{ArgValue, Args};
 pub use crate::catalog::{Catalog, PSEUDO_LOCALE_TAG, SUPPORTED_LOCALE_TAGS, supported_locales};
