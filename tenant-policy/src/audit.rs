@@ -536,9 +536,14 @@ impl AuditChain {
     }
 
     /// Appends `event` (its hashes are set) and returns it as stored.
+    #[expect(
+        clippy::expect_used,
+        reason = "the event was pushed on the line before; `Vec::push_mut` would say so without `expect` but needs Rust 1.95, above this crate's 1.89"
+    )]
     pub fn append(&mut self, event: AuditEvent) -> &AuditEvent {
         let sealed = event.sealed_after(self.head());
-        self.events.push_mut(sealed)
+        self.events.push(sealed);
+        self.events.last().expect("an event was just pushed")
     }
 
     /// The hash of the last event; [`GENESIS_HASH`] when empty.
