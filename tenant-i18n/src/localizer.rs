@@ -64,7 +64,23 @@ impl LocalizerConfig {
     /// use tenant_i18n::{Args, Localizer, LocalizerConfig};
     /// use tenant_model::{Format, Locale, Tenant, parse};
     ///
-    /// let text = include_str!("../../examples/tenants/acme-music.yaml");
+    /// let text = r#"
+    /// schema_version: 1
+    /// id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+    /// slug: acme-music
+    /// display_name: Acme Music
+    /// tier: professional
+    /// status: active
+    /// locale: fr-FR
+    /// time_zone: Europe/Paris
+    /// data_residency: { region: eu-west-1 }
+    /// contacts:
+    ///   - { name: Claire Martin, email: claire@acme.example, role: owner }
+    /// isolation:
+    ///   mode: schema
+    ///   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
+    ///   cache: { key_prefix: "acme-music:", acl_user: acme-music }
+    /// "#;
     /// let mut tenant: Tenant = parse(text, Format::Yaml)?;
     /// let config = LocalizerConfig::for_tenant(&tenant, None)?;
     /// assert_eq!(config.locale.to_string(), "fr-FR");

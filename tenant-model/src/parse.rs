@@ -124,7 +124,26 @@ pub trait Document: DeserializeOwned + Validate + Sized {
 /// ```
 /// use tenant_model::{Format, Tenant, parse, validate};
 ///
-/// let text = include_str!("../../examples/tenants/acme-music.yaml");
+/// let text = r#"
+/// schema_version: 1
+/// id: 0b7c6f1e-3a52-4f0e-9d43-5f0f6a2d8c11
+/// slug: acme-music
+/// display_name: Acme Music
+/// tier: professional
+/// status: active
+/// locale: fr-FR
+/// time_zone: Europe/Paris
+/// data_residency: { region: eu-west-1 }
+/// contacts:
+///   - { name: Claire Martin, email: claire@acme.example, role: owner }
+/// isolation:
+///   mode: schema
+///   database: { name: music, schema: tenant_acme_music, role: acme_music_app }
+///   cache: { key_prefix: "acme-music:", acl_user: acme-music }
+/// access_control:
+///   roles: [{ name: viewer, permissions: ["track:read"] }]
+///   bindings: [{ subject: { kind: user, id: claire }, role: viewer }]
+/// "#;
 /// let mut tenant: Tenant = parse(text, Format::Yaml)?;
 /// validate(&tenant)?;
 ///
