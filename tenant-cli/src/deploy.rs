@@ -39,6 +39,17 @@ struct Outcome {
     message: String,
 }
 
+/// `OUTCOME URL[: MESSAGE]`, as the text output prints it after the server.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.outcome, self.url)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
 /// Longest server message printed (the rest is cut, marked `...`).
 const MAX_MESSAGE_CHARS: usize = 4000;
 
@@ -93,17 +104,7 @@ pub(crate) fn run(
         )?,
         OutputFormat::Text => {
             for o in &outcomes {
-                print_line(format_args!(
-                    "{}: {} {}{}",
-                    kind_name(o.server),
-                    o.outcome,
-                    o.url,
-                    if o.message.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", o.message)
-                    }
-                ))?;
+                print_line(format_args!("{}: {o}", kind_name(o.server)))?;
             }
             if failed {
                 print_line(format_args!(
@@ -111,17 +112,7 @@ pub(crate) fn run(
                     shown(out)
                 ))?;
                 for o in &restored {
-                    print_line(format_args!(
-                        "{} after restore: {} {}{}",
-                        kind_name(o.server),
-                        o.outcome,
-                        o.url,
-                        if o.message.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", o.message)
-                        }
-                    ))?;
+                    print_line(format_args!("{} after restore: {o}", kind_name(o.server)))?;
                 }
             } else {
                 print_line(format_args!(
