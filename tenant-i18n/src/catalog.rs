@@ -10,7 +10,7 @@ pub const PSEUDO_LOCALE_TAG: &str = "en-XA";
 /// The tags of the shipped locales; `en` is the reference.
 pub const SUPPORTED_LOCALE_TAGS: [&str; 5] = ["en", "fr", "de", "es", "it"];
 
-const SOURCES: [(&str, &str); 5] = [
+pub(crate) const SOURCES: [(&str, &str); 5] = [
     ("en", include_str!("../locales/en/tenant-kit.ftl")),
     ("fr", include_str!("../locales/fr/tenant-kit.ftl")),
     ("de", include_str!("../locales/de/tenant-kit.ftl")),

@@ -2,6 +2,7 @@
 //! zone and overrides, that formats messages into text.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -13,7 +14,7 @@ use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
 use crate::args::{ArgValue, Args};
-use crate::catalog::{is_pseudo, shipped_source, tag};
+use crate::catalog::{is_pseudo, tag};
 use crate::conventions::{
     Conventions, DateTimeStyle, FluentDateTime, datetime_function, format_value, number_function,
     take_function_errors,
@@ -143,7 +144,7 @@ impl LocalizerConfig {
 /// One link of the fallback chain.
 struct Link {
     locale: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
+    bundle: FluentBundle<Arc<FluentResource>>,
     pseudo: bool,
 }
 
@@ -185,7 +186,7 @@ impl Localizer {
                 let catalog_locale = if pseudo { tag("en") } else { locale.clone() };
                 let bundle = bundle(
                     &locale,
-                    shipped_source(&catalog_locale).unwrap_or_default(),
+                    shipped_resource(&catalog_locale),
                     config.overrides.get(&catalog_locale),
                     pseudo,
                 );
@@ -367,10 +368,10 @@ fn split_id(id: &str) -> (&str, Option<&str>) {
 /// message then surfaces as an error from `Localizer::format`.
 fn bundle(
     locale: &LanguageIdentifier,
-    catalog: &str,
+    catalog: Option<Arc<FluentResource>>,
     overrides: Option<&str>,
     pseudo: bool,
-) -> FluentBundle<FluentResource> {
+) -> FluentBundle<Arc<FluentResource>> {
     let mut bundle = FluentBundle::new_concurrent(vec![locale.clone()]);
     bundle.set_use_isolating(false);
     bundle.set_formatter(Some(format_value));
@@ -381,15 +382,36 @@ fn bundle(
     // only two.
     let _ = bundle.add_function("DATETIME", datetime_function);
     let _ = bundle.add_function("NUMBER", number_function);
-    let resource =
-        FluentResource::try_new(catalog.to_owned()).unwrap_or_else(|(partial, _)| partial);
-    let _ = bundle.add_resource(resource);
+    if let Some(catalog) = catalog {
+        let _ = bundle.add_resource(catalog);
+    }
     if let Some(source) = overrides {
         let resource =
             FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, _)| partial);
-        bundle.add_resource_overriding(resource);
+        bundle.add_resource_overriding(Arc::new(resource));
     }
     bundle
+}
+
+/// A shipped catalog, parsed once per process and shared by every
+/// localizer after that: parsing the Fluent source was most of the cost of
+/// [`Localizer::new`], which a renderer calls once per tenant.
+fn shipped_resource(locale: &LanguageIdentifier) -> Option<Arc<FluentResource>> {
+    static PARSED: OnceLock<Vec<(LanguageIdentifier, Arc<FluentResource>)>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        crate::catalog::SOURCES
+            .iter()
+            .map(|(code, source)| {
+                let resource = FluentResource::try_new((*source).to_owned())
+                    .unwrap_or_else(|(partial, _)| partial);
+                (tag(code), Arc::new(resource))
+            })
+            .collect()
+    });
+    parsed
+        .iter()
+        .find(|(l, _)| l == locale)
+        .map(|(_, resource)| Arc::clone(resource))
 }
 
 /// Fluent's errors in our words.
