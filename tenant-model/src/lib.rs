@@ -14,6 +14,7 @@ mod platform;
 pub mod promql;
 mod quotas;
 mod rules;
+#[cfg(feature = "schema")]
 mod schema;
 mod secret;
 mod show;
@@ -57,6 +58,7 @@ pub use crate::rules::{
     check_against_platform, check_queries, check_queries_with, check_roles,
     check_rules_against_platform, check_tenant_set, key_prefix_overlaps, shared_values,
 };
+#[cfg(feature = "schema")]
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};
 pub use crate::show::{escape_controls, looks_like_credential, redact_credentials};

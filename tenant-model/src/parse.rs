@@ -33,6 +33,7 @@ use crate::version;
 
 /// The formats documents are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// JSON.
     Json,
@@ -56,6 +57,7 @@ impl Format {
 
 /// The kinds of documents, told apart by their top-level fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DocumentKind {
     /// A tenant document (`tenant_base`).
     Tenant,
@@ -295,12 +297,16 @@ pub fn to_text<D: serde::Serialize>(document: &D, format: Format) -> Result<Stri
                 s
             })
             .map_err(|e| failed(&e)),
+        #[cfg(feature = "yaml")]
         Format::Yaml => {
             let mut options = serde_saphyr::SerializerOptions::default();
             options.prefer_block_scalars = false;
             serde_saphyr::to_string_with_options(document, options).map_err(|e| failed(&e))
         }
+        #[cfg(feature = "toml")]
         Format::Toml => toml::to_string(document).map_err(|e| failed(&e)),
+        #[cfg(not(all(feature = "yaml", feature = "toml")))]
+        other => Err(format_not_built(other)),
     }
 }
 
@@ -436,6 +442,7 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                     strict(line, column, format!("invalid JSON: {message}"))
                 })
         }
+        #[cfg(feature = "yaml")]
         Format::Yaml => {
             let mut options = serde_saphyr::Options::default();
             options.with_snippet = false;
@@ -459,6 +466,7 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                 }
             }
         }
+        #[cfg(feature = "toml")]
         Format::Toml => match toml::from_str::<toml::Table>(text) {
             Ok(table) => {
                 let mut pointer = String::new();
@@ -480,11 +488,31 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                 Err(Problem::new("", format!("invalid TOML: {message}")).at(line, column))
             }
         },
+        #[cfg(not(all(feature = "yaml", feature = "toml")))]
+        other => Err(format_not_built(other).at(1, 1)),
     }
+}
+
+/// The problem for a format this build of tenant-kit cannot read or write:
+/// the Cargo feature that adds it is off.
+#[cfg(not(all(feature = "yaml", feature = "toml")))]
+fn format_not_built(format: Format) -> Problem {
+    let (name, feature) = match format {
+        Format::Json => ("JSON", "default"),
+        Format::Yaml => ("YAML", "yaml"),
+        Format::Toml => ("TOML", "toml"),
+    };
+    Problem::new(
+        "",
+        format!(
+            "{name} documents are not supported by this build: enable the `{feature}` feature of tenant-model"
+        ),
+    )
 }
 
 /// The YAML parser's wording in the user's words: no option names, values
 /// quoted safely.
+#[cfg(feature = "yaml")]
 fn yaml_wording(message: &str) -> String {
     if let Some(key) = between(
         message,
@@ -512,6 +540,7 @@ fn strip_position(message: &str) -> String {
 /// TOML as a JSON value; a float that is not finite (`nan`, `inf`) has no
 /// JSON form and is an error with its pointer (it used to become null, that
 /// is "use the default").
+#[cfg(feature = "toml")]
 fn toml_to_json(value: toml::Value, pointer: &mut String) -> Result<Value, String> {
     Ok(match value {
         toml::Value::String(s) => Value::String(s),

@@ -484,13 +484,8 @@ impl PolicySet {
         actions
             .into_iter()
             .filter(|action| {
-                self.authorize(&Request {
-                    principal: *principal,
-                    action,
-                    resource: *resource,
-                    now,
-                })
-                .is_allowed()
+                self.authorize(&Request::new(*principal, action, *resource, now))
+                    .is_allowed()
             })
             .map(|action| format!("{}:{action}", resource.kind))
             .collect()
@@ -852,26 +847,15 @@ access_control:
     }
 
     fn ask<'a>(id: &'a str, action: &'a str) -> Request<'a> {
-        Request {
-            principal: Principal {
-                kind: PrincipalKind::User,
-                id,
-                tenant: "acme",
-                groups: crate::request::Groups::NONE,
-                mfa: true,
-                source_ip: None,
-            },
+        Request::new(
+            Principal::new(PrincipalKind::User, id, "acme")
+                .with_groups(crate::request::Groups::NONE)
+                .with_mfa(true),
             action,
-            resource: Resource {
-                tenant: "acme",
-                kind: "track",
-                id: "t-1",
-                owner: None,
-                classification: tenant_model::Classification::Public,
-                locked: false,
-            },
-            now: chrono::DateTime::UNIX_EPOCH,
-        }
+            Resource::new("acme", "track", "t-1")
+                .with_classification(tenant_model::Classification::Public),
+            chrono::DateTime::UNIX_EPOCH,
+        )
     }
 
     /// Decides with a broken entry: either the debug assertion fires or the

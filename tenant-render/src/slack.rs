@@ -47,6 +47,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tenant_i18n::{Args, DateLength, DateTimeStyle, Localizer, TimeLength};
@@ -56,7 +57,8 @@ use crate::escape::mrkdwn;
 use crate::names;
 
 /// An Alertmanager webhook notification (payload version 4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPayload {
     /// The payload version, `"4"`.
@@ -87,7 +89,8 @@ pub struct WebhookPayload {
 }
 
 /// One alert of a webhook payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookAlert {
     /// `firing` or `resolved`.
@@ -111,7 +114,8 @@ pub struct WebhookAlert {
 }
 
 /// Whether an alert (or a group) is firing or resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     /// Firing.
@@ -120,7 +124,8 @@ pub enum AlertStatus {
     Resolved,
 }
 
-/// The JSON Schema of [`WebhookPayload`].
+/// The JSON Schema of [`WebhookPayload`] (with the `schema` feature).
+#[cfg(feature = "schema")]
 pub fn webhook_schema() -> serde_json::Value {
     schemars::schema_for!(WebhookPayload).to_value()
 }
@@ -128,6 +133,7 @@ pub fn webhook_schema() -> serde_json::Value {
 /// A Block Kit message: the notification text and the blocks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Message {
     /// The plain text of notifications and clients without blocks.
     pub text: String,
@@ -138,6 +144,7 @@ pub struct Message {
 /// A layout block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Block {
     /// Large plain text.
     Header {
@@ -170,6 +177,7 @@ pub enum Block {
 /// A text object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Text {
     /// Plain text.
     #[serde(rename = "plain_text")]
