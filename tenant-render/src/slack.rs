@@ -25,7 +25,7 @@
 //! use tenant_render::slack::{MessageOptions, WebhookPayload, check_limits, message};
 //!
 //! let tenant: tenant_model::Tenant = tenant_model::parse(
-//!     include_str!("../../examples/tenants/acme-music.yaml"),
+//!     include_str!("doc/acme-music.yaml"),
 //!     tenant_model::Format::Yaml,
 //! )?;
 //! let payload: WebhookPayload = serde_json::from_str(r#"{
@@ -647,3 +647,19 @@ impl std::fmt::Display for LimitError {
 }
 
 impl std::error::Error for LimitError {}
+
+#[cfg(test)]
+mod tests {
+    /// The doctests' tenant is the example's, with a header saying why it
+    /// is copied.
+    #[test]
+    fn the_doctest_tenant_is_the_example() {
+        let copy = include_str!("doc/acme-music.yaml");
+        let example = include_str!("../../examples/tenants/acme-music.yaml");
+        let body: String = copy.split_inclusive('\n').skip(3).collect();
+        assert_eq!(
+            body, example,
+            "copy examples/tenants/acme-music.yaml to src/doc/"
+        );
+    }
+}
