@@ -83,7 +83,7 @@ fn walk(value: &Value, at: &mut String, out: &mut BTreeSet<String>) {
 /// each segment a property of the object reached so far, a key of a map,
 /// or an index into a list. `""` (the whole document) is a field.
 ///
-/// The answer comes from [`TENANT_FIELDS`], a table generated from the
+/// The answer comes from a table generated from the
 /// published tenant schema, so it is the same whether or not the `schema`
 /// feature (schemars) is compiled in.
 pub fn is_tenant_field(pointer: &str) -> bool {

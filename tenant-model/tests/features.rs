@@ -144,7 +144,10 @@ fn schemas_are_generated_with_the_feature() {
 }
 
 /// [`TENANT`] with its binding fixed: a document every build reads.
-#[expect(clippy::unwrap_used, reason = "a test helper: a failure fails the test loudly")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: a failure fails the test loudly"
+)]
 fn valid_tenant() -> Tenant {
     let fixed = TENANT.replace(r#""role": "editor""#, r#""role": "viewer""#);
     parse(&fixed, Format::Json).unwrap()
