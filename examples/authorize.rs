@@ -83,26 +83,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         } else {
             PrincipalKind::ServiceAccount
         };
-        let request = Request {
-            principal: Principal {
-                kind,
-                id: q.id,
-                tenant: q.from,
-                groups: Default::default(),
-                mfa: q.mfa,
-                source_ip: "10.20.1.7".parse().ok(),
-            },
-            action: q.action,
-            resource: Resource {
-                tenant: q.tenant,
-                kind: "track",
-                id: "t-1",
-                owner: None,
-                classification: Classification::Internal,
-                locked: q.locked,
-            },
-            now,
+        let principal = Principal::new(kind, q.id, q.from).with_mfa(q.mfa);
+        let principal = match "10.20.1.7".parse() {
+            Ok(ip) => principal.with_source_ip(ip),
+            Err(_) => principal,
         };
+        let resource = Resource::new(q.tenant, "track", "t-1")
+            .with_classification(Classification::Internal)
+            .with_locked(q.locked);
+        let request = Request::new(principal, q.action, resource, now);
         let decision = policy.authorize(&request);
         println!(
             "  {} ({}) {} {}/track/t-1{} → {}",

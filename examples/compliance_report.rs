@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (tenant, written) in examples.tenants.iter().zip(&examples.written) {
         let report = evaluate_compliance(
             &examples.rules,
-            TenantEvidence { tenant, written },
+            TenantEvidence::new(tenant, written),
             &context,
         );
         let s = &report.summary;

@@ -95,7 +95,7 @@ pub(crate) fn build(out: &Path) -> Result<Stack, Box<dyn std::error::Error>> {
         .map(|(tenant, written)| {
             let report = evaluate_compliance(
                 &examples.rules,
-                TenantEvidence { tenant, written },
+                TenantEvidence::new(tenant, written),
                 &context,
             );
             let s = &report.summary;

@@ -145,7 +145,7 @@ fn main() -> Result<()> {
     for (tenant, written) in tenants.iter().zip(&written) {
         let report = evaluate_compliance(
             &rules,
-            TenantEvidence { tenant, written },
+            TenantEvidence::new(tenant, written),
             &ComplianceContext::new(&platform, at()),
         );
         let s = &report.summary;

@@ -11,7 +11,7 @@ fn lofi(format: Format) -> String {
     let file = match format {
         Format::Yaml => "examples/tenants/lofi-labs.yaml",
         Format::Json => "examples/tenants/json/lofi-labs.json",
-        Format::Toml => unreachable!("the examples have no TOML tenant"),
+        other => unreachable!("the examples have no {other:?} tenant"),
     };
     std::fs::read_to_string(root().join(file)).unwrap()
 }

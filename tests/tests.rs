@@ -52,5 +52,6 @@ fn as_json(path: &Path) -> serde_json::Value {
             let table: toml::Table = toml::from_str(&text).unwrap();
             serde_json::to_value(table).unwrap()
         }
+        other => panic!("no reader for {other:?} in this test"),
     }
 }

@@ -257,26 +257,22 @@ pub struct Ask {
 
 impl Ask {
     pub fn request(&self) -> Request<'_> {
-        Request {
-            principal: Principal {
-                kind: PrincipalKind::User,
-                id: &self.principal_id,
-                tenant: &self.principal_tenant,
-                groups: (&GROUPS).into(),
-                mfa: self.mfa,
-                source_ip: Some(self.ip),
-            },
-            action: self.action,
-            resource: Resource {
-                tenant: &self.resource_tenant,
-                kind: self.kind,
-                id: &self.resource_id,
-                owner: Some(&self.owner),
-                classification: Classification::Internal,
-                locked: self.locked,
-            },
-            now: self.now,
-        }
+        Request::new(
+            Principal::new(
+                PrincipalKind::User,
+                &self.principal_id,
+                &self.principal_tenant,
+            )
+            .with_groups(&GROUPS)
+            .with_mfa(self.mfa)
+            .with_source_ip(self.ip),
+            self.action,
+            Resource::new(&self.resource_tenant, self.kind, &self.resource_id)
+                .with_owner(&self.owner)
+                .with_classification(Classification::Internal)
+                .with_locked(self.locked),
+            self.now,
+        )
     }
 }
 

@@ -204,6 +204,13 @@ fn read_one(path: &Path, format: Format, verdicts: &QueryVerdicts) -> Result<Rea
             Ok(r) => return Ok(Read::Rules(source, r)),
             Err(p) => p,
         },
+        // A kind of document newer than this tenantctl: refused, not guessed.
+        _ => {
+            return Err(Fatal(format!(
+                "{}: this kind of document is not supported by this tenantctl",
+                shown(&source.path)
+            )));
+        }
     };
     Ok(Read::Problems(
         problems

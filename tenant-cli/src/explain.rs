@@ -147,27 +147,21 @@ pub(crate) fn run(paths: &[PathBuf], q: &Question) -> Result<ExitCode, Fatal> {
         .map_err(|e| Fatal(format!("cannot compile the policy: {e}")))?;
     let (kind, id, tenant) = parse_principal(&q.principal, q.principal_tenant.as_deref())?;
     let (resource_tenant, resource_kind, resource_id) = parse_resource(&q.resource)?;
-    let request = Request {
-        principal: Principal {
-            kind,
-            id,
-            tenant,
-            groups: (&q.groups).into(),
-            mfa: q.mfa,
-            source_ip: q.ip,
-        },
-        action: &q.action,
-        resource: Resource {
-            tenant: resource_tenant,
-            kind: resource_kind,
-            id: resource_id,
-            owner: q.owner.as_deref(),
-            classification: q.classification.into(),
-            locked: q.locked,
-        },
-        // The command line owns the clock; the library takes the instant.
-        now: q.at.unwrap_or_else(Utc::now),
-    };
+    let mut principal = Principal::new(kind, id, tenant)
+        .with_groups(&q.groups)
+        .with_mfa(q.mfa);
+    principal.source_ip = q.ip;
+    let mut resource = Resource::new(resource_tenant, resource_kind, resource_id)
+        .with_classification(q.classification.into())
+        .with_locked(q.locked);
+    resource.owner = q.owner.as_deref();
+    // The command line owns the clock; the library takes the instant.
+    let request = Request::new(
+        principal,
+        &q.action,
+        resource,
+        q.at.unwrap_or_else(Utc::now),
+    );
     let decision = policy.authorize(&request);
     let explanation = decision
         .explain(&policy)

@@ -54,6 +54,7 @@ use unic_langid::LanguageIdentifier;
 
 /// How long the date part of a formatted instant is.
 #[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]
+#[non_exhaustive]
 pub enum DateLength {
     /// With the weekday: `Tuesday, March 4, 2025`, `mardi 4 mars 2025`.
     Full,
@@ -68,6 +69,7 @@ pub enum DateLength {
 
 /// How long the time part of a formatted instant is.
 #[derive(Clone, Copy, Debug, Eq, Hash, PartialEq)]
+#[non_exhaustive]
 pub enum TimeLength {
     /// Hours and minutes: `2:05 PM`, `14:05`.
     Short,

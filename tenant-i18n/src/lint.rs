@@ -66,6 +66,7 @@ pub enum LintKind {
 
 /// One finding of the lint.
 #[derive(Clone, Debug, Eq, PartialEq)]
+#[non_exhaustive]
 pub struct LintFinding {
     locale: String,
     id: Option<String>,

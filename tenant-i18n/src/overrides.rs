@@ -118,6 +118,7 @@ pub enum ProblemKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Eq, PartialEq)]
+#[non_exhaustive]
 pub struct OverrideProblem {
     line: usize,
     column: usize,

@@ -5,6 +5,7 @@
 //! conditions, the tenant boundary) are evaluated by `tenant-policy`; this
 //! module is the document's shape and its structural rules.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -12,9 +13,10 @@ use validator::Validate;
 use crate::text::{Cidr, ClockTime, Date, Name, Permission, Sha256Hex, Slug, Timestamp};
 
 /// Who may do what in a tenant.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "AccessControl")]
+#[cfg_attr(feature = "schema", schemars(title = "AccessControl"))]
 pub struct AccessControl {
     /// Named sets of permissions.
     #[serde(default)]
@@ -60,8 +62,9 @@ pub struct AccessControl {
 /// Written back, a review without reviewer and snapshot is a bare date
 /// again, so that documents round-trip; a review with only one of the two
 /// (possible only in code) is written as a record and refused when read.
-#[derive(Debug, Clone, PartialEq, JsonSchema, Validate)]
-#[schemars(with = "AccessReviewForms")]
+#[derive(Debug, Clone, PartialEq, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(with = "AccessReviewForms"))]
 pub struct AccessReview {
     /// The day of the review.
     pub date: Date,
@@ -73,20 +76,22 @@ pub struct AccessReview {
 }
 
 /// The review as an object: every field required.
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "AccessReviewRecord")]
+#[cfg_attr(feature = "schema", schemars(rename = "AccessReviewRecord"))]
 struct AccessReviewRecord {
     /// The day of the review.
     date: Date,
     /// Who reviewed and signed off; any text.
-    #[schemars(length(min = 1, max = 256))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 256)))]
     reviewer: String,
     /// SHA-256 of the reviewed population (`tenantctl compliance review`).
     snapshot_sha256: Sha256Hex,
 }
 
 /// The two written forms, for the schema.
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[expect(dead_code, reason = "only its schema is used")]
@@ -150,7 +155,8 @@ impl<'de> Deserialize<'de> for AccessReview {
 }
 
 /// A named set of permissions, possibly inheriting other roles' permissions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// The role's name, unique in the tenant.
@@ -170,7 +176,8 @@ pub struct Role {
 }
 
 /// Gives a subject a role, optionally under conditions and until a time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Binding {
     /// Who receives the role.
@@ -188,7 +195,8 @@ pub struct Binding {
 }
 
 /// A user, group or service account of the tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Subject {
     /// What kind of subject.
@@ -199,7 +207,13 @@ pub struct Subject {
 }
 
 /// Kinds of subjects a binding can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     /// One person.
@@ -211,7 +225,8 @@ pub enum SubjectKind {
 }
 
 /// Conditions on a binding; all that are given must hold.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Conditions {
     /// Only within this weekly window, in the tenant's time zone.
@@ -242,7 +257,8 @@ impl Conditions {
 
 /// A weekly window in the tenant's time zone: on these days, from `start`
 /// (inclusive) to `end` (exclusive). Windows do not cross midnight: write two.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TimeWindow {
     /// Days of the week.
@@ -255,9 +271,8 @@ pub struct TimeWindow {
 }
 
 /// A day of the week.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Weekday {
     /// Monday.
@@ -305,10 +320,10 @@ impl Weekday {
 }
 
 /// Data classification, least sensitive first.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Classification {
     /// Anyone may see it.
     Public,
@@ -340,7 +355,8 @@ impl std::fmt::Display for Classification {
 }
 
 /// An explicit deny: beats every allow, including cross-tenant grants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Deny {
     /// The deny's name, unique in the tenant; shown in decisions.
@@ -366,7 +382,8 @@ pub struct Deny {
 /// Access this tenant gives to another tenant's principals, or to platform
 /// operators, on this tenant's resources. Without such a grant nobody from
 /// outside the tenant gets in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CrossTenantGrant {
     /// The grant's name, unique in the tenant; shown in decisions and audit records.
@@ -392,7 +409,13 @@ pub struct CrossTenantGrant {
 }
 
 /// The receiver of a cross-tenant grant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grantee {
     /// Principals of the tenant with this slug.

@@ -4,6 +4,7 @@
 //! The checks are a closed set of typed tests, so every rule can be evaluated
 //! without a rule language and explained precisely; `tenant-policy` runs them.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -13,12 +14,13 @@ use crate::tenant::{ContactRole, TenantStatus, Tier};
 use crate::text::{Name, Permission, Pointer};
 
 /// The platform's compliance controls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "ComplianceRules")]
+#[cfg_attr(feature = "schema", schemars(title = "ComplianceRules"))]
 pub struct ComplianceRules {
     /// Version of this document's schema.
-    #[schemars(extend("enum" = [1]))]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = [1])))]
     pub schema_version: u32,
     /// The controls.
     #[validate(
@@ -29,7 +31,8 @@ pub struct ComplianceRules {
 }
 
 /// One control and how it is checked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceRule {
     /// Identifier, unique in the document, e.g. `gdpr-art-44-residency`.
@@ -58,8 +61,10 @@ pub struct ComplianceRule {
 }
 
 /// A compliance framework.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Framework {
     /// EU General Data Protection Regulation.
     Gdpr,
@@ -68,10 +73,10 @@ pub enum Framework {
 }
 
 /// Severity of a failed control.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FindingSeverity {
     /// Low.
     Low,
@@ -103,7 +108,8 @@ impl std::fmt::Display for FindingSeverity {
 }
 
 /// Which tenants a rule applies to; every list that is given must match.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Applicability {
     /// Only tenants whose home region is in one of these jurisdictions
@@ -126,7 +132,8 @@ impl Applicability {
 }
 
 /// What a rule checks in a tenant document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Check {

@@ -1,6 +1,7 @@
 //! The isolation policy (`isolation_policy`): how a tenant's data is kept
 //! apart in PostgreSQL, Redis, the network and at rest.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -9,9 +10,10 @@ use crate::secret::Secret;
 use crate::text::{Cidr, KeyPrefix, Name, SqlIdentifier};
 
 /// How a tenant's data is kept apart from other tenants'.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "IsolationPolicy")]
+#[cfg_attr(feature = "schema", schemars(title = "IsolationPolicy"))]
 pub struct IsolationPolicy {
     /// Database, schema or row per tenant.
     pub mode: IsolationMode,
@@ -36,9 +38,13 @@ pub struct IsolationPolicy {
 }
 
 /// Unit of isolation in PostgreSQL, weakest first.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IsolationMode {
     /// Shared tables; rows are separated by row-level security on a tenant column.
@@ -61,7 +67,8 @@ impl IsolationMode {
 }
 
 /// PostgreSQL objects owned by one tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseIsolation {
     /// Database name: the tenant's own in `database` mode, the shared one otherwise.
@@ -80,7 +87,8 @@ pub struct DatabaseIsolation {
 }
 
 /// Redis key space and ACL user of one tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CacheIsolation {
     /// Every key the tenant may touch starts with this prefix.
@@ -93,7 +101,8 @@ pub struct CacheIsolation {
 }
 
 /// Network access of a tenant's workloads and users.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkIsolation {
     /// Networks the tenant's users may connect from; empty means anywhere.
@@ -107,7 +116,8 @@ pub struct NetworkIsolation {
 }
 
 /// Encryption of the tenant's data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Encryption {
     /// Data encrypted at rest.

@@ -14,6 +14,7 @@ mod platform;
 pub mod promql;
 mod quotas;
 mod rules;
+#[cfg(feature = "schema")]
 mod schema;
 mod secret;
 mod show;
@@ -41,8 +42,8 @@ pub use crate::monitoring::{
     PanelQuery, RecordingRule, Route, RouteTime, Routing, Severity, Sli, Slo,
 };
 pub use crate::parse::{
-    Document, DocumentKind, Format, InlineSecrets, MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse,
-    to_text, validate, write,
+    Document, DocumentKind, FieldRulesOnly, Format, InlineSecrets, MAX_DOCUMENT_BYTES,
+    MAX_PROBLEMS, parse, to_text, validate, write,
 };
 pub use crate::platform::{
     DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
@@ -57,6 +58,7 @@ pub use crate::rules::{
     check_against_platform, check_queries, check_queries_with, check_roles,
     check_rules_against_platform, check_tenant_set, key_prefix_overlaps, shared_values,
 };
+#[cfg(feature = "schema")]
 pub use crate::schema::{SchemaFile, schemas};
 pub use crate::secret::{REDACTED, Secret};
 pub use crate::show::{escape_controls, looks_like_credential, redact_credentials};

@@ -213,6 +213,11 @@ impl JsonScanner<'_, '_> {
     }
 }
 
+/// Without the `yaml` feature no YAML text is read, so none is mapped.
+#[cfg(not(feature = "yaml"))]
+fn map_yaml(_: &str, _: &mut HashMap<String, usize>) {}
+
+#[cfg(feature = "yaml")]
 fn map_yaml(text: &str, offsets: &mut HashMap<String, usize>) {
     use serde_saphyr::granit_parser::{Event, Parser};
 
@@ -314,6 +319,11 @@ fn map_yaml(text: &str, offsets: &mut HashMap<String, usize>) {
     }
 }
 
+/// Without the `toml` feature no TOML text is read, so none is mapped.
+#[cfg(not(feature = "toml"))]
+fn map_toml(_: &str, _: &mut HashMap<String, usize>) {}
+
+#[cfg(feature = "toml")]
 fn map_toml(text: &str, offsets: &mut HashMap<String, usize>) {
     use toml::de::{DeTable, DeValue};
 
@@ -376,6 +386,7 @@ mod tests {
         check(Format::Json, text, "/a/missing", (2, 3));
     }
 
+    #[cfg(feature = "yaml")]
     #[test]
     fn yaml_positions() {
         let text = "a:\n  b:\n    - 1\n    - d: 2\n      e: [x, y]\nf: z\n";
@@ -400,6 +411,7 @@ mod tests {
         assert_eq!(line_column(text, offset), (4, 6));
     }
 
+    #[cfg(feature = "toml")]
     #[test]
     fn toml_positions() {
         let text = "a = 1\n[b]\nc = \"x\"\n[[d]]\ne = 2\n[[d]]\ne = 3\n";

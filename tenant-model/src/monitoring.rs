@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -14,9 +15,10 @@ use crate::access::TimeWindow;
 use crate::text::{AlertName, LabelName, MetricName, Name, PromDuration, Timestamp};
 
 /// Alert rules, SLOs, dashboards and routing of one tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "MonitoringConfig")]
+#[cfg_attr(feature = "schema", schemars(title = "MonitoringConfig"))]
 pub struct MonitoringConfig {
     /// Whether anything is rendered for this tenant.
     #[serde(default = "yes")]
@@ -69,10 +71,10 @@ impl Default for MonitoringConfig {
 }
 
 /// How urgent an alert is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Severity {
     /// Someone must act now.
     Critical,
@@ -97,7 +99,8 @@ impl Severity {
 }
 
 /// A Prometheus alerting rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertRule {
     /// Alert name.
@@ -128,7 +131,8 @@ pub struct AlertRule {
 }
 
 /// A Prometheus recording rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordingRule {
     /// Name of the recorded series.
@@ -143,7 +147,8 @@ pub struct RecordingRule {
 }
 
 /// A service level objective measured as a ratio of bad events to all events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
     /// The SLO's name, unique in the tenant.
@@ -158,7 +163,7 @@ pub struct Slo {
         exclusive_max = 100.0,
         message = "must be strictly between 0 and 100"
     ))]
-    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 100))]
+    #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 100)))]
     pub objective: f64,
     /// Period the objective is measured over, e.g. `30d`.
     pub period: PromDuration,
@@ -168,7 +173,8 @@ pub struct Slo {
 }
 
 /// A service level indicator: two PromQL queries of event rates over `[$window]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Sli {
     /// Rate of bad events, with `$window` where the range goes, e.g.
@@ -181,7 +187,8 @@ pub struct Sli {
 }
 
 /// A Grafana dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     /// The dashboard's name, unique in the tenant; part of its uid.
@@ -204,7 +211,8 @@ pub struct Dashboard {
 }
 
 /// One panel of a dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Panel {
     /// Title; any text.
@@ -227,7 +235,13 @@ pub struct Panel {
 }
 
 /// Grafana panel types tenant-kit renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PanelKind {
     /// Time series graph.
@@ -245,7 +259,8 @@ pub enum PanelKind {
 }
 
 /// A query of a panel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PanelQuery {
     /// PromQL expression.
@@ -258,7 +273,8 @@ pub struct PanelQuery {
 }
 
 /// Where a tenant's alerts go and when.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Routing {
     /// Labels alerts are grouped by (default `alertname`, `severity`).
@@ -292,7 +308,8 @@ pub struct Routing {
 }
 
 /// A route: alerts of these severities go to this receiver.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Severities this route takes; empty means all.
@@ -313,7 +330,13 @@ pub struct Route {
 }
 
 /// When a route is active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RouteTime {
     /// During the tenant's business hours.
@@ -323,7 +346,8 @@ pub enum RouteTime {
 }
 
 /// A time when the tenant's notifications are muted: weekly, or once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceWindow {
     /// The window's name, unique in the tenant.
@@ -341,7 +365,8 @@ pub struct MaintenanceWindow {
 }
 
 /// A single period between two instants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OneOffWindow {
     /// Start, inclusive.

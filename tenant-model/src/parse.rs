@@ -21,7 +21,7 @@ use std::path::Path;
 
 use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde_json::Value;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use validator::{ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{Problem, Problems, join, push_segment};
 use crate::locate::{SourceMap, line_column, offset_of_json_position};
@@ -33,6 +33,7 @@ use crate::version;
 
 /// The formats documents are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// JSON.
     Json,
@@ -56,6 +57,7 @@ impl Format {
 
 /// The kinds of documents, told apart by their top-level fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DocumentKind {
     /// A tenant document (`tenant_base`).
     Tenant,
@@ -99,8 +101,27 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 /// Most problems reported for one document; the rest are summarized.
 pub const MAX_PROBLEMS: usize = 200;
 
-/// A kind of document tenant-kit reads.
-pub trait Document: DeserializeOwned + Validate + Sized {
+/// A kind of document tenant-kit reads: [`Tenant`](crate::Tenant),
+/// [`PlatformConfig`](crate::PlatformConfig) and
+/// [`ComplianceRules`](crate::ComplianceRules).
+///
+/// The trait is sealed: it is implemented here only, so that methods can be
+/// added to it and the way field rules are checked (today the `validator`
+/// crate) stays an implementation detail rather than a supertrait users
+/// must name and version.
+///
+/// ```compile_fail,E0277
+/// use tenant_model::{Document, Problem};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Mine {}
+///
+/// impl Document for Mine {
+///     const KIND: &'static str = "mine";
+///     fn check_rules(&self, _: &mut Vec<Problem>) {}
+/// }
+/// ```
+pub trait Document: DeserializeOwned + Sized + sealed::Sealed {
     /// The document's kind, as in the schema file names, e.g. `tenant_base`.
     const KIND: &'static str;
 
@@ -111,6 +132,58 @@ pub trait Document: DeserializeOwned + Validate + Sized {
     #[doc(hidden)]
     fn secrets(&self) -> Vec<(String, &Secret)> {
         Vec::new()
+    }
+}
+
+pub(crate) mod sealed {
+    /// The private half of [`Document`](super::Document): only this crate's
+    /// documents implement it.
+    pub trait Sealed {
+        /// The field rules (lengths, ranges, formats), by `validator`.
+        fn field_errors(&self) -> Result<(), validator::ValidationErrors>;
+    }
+
+    impl Sealed for crate::Tenant {
+        fn field_errors(&self) -> Result<(), validator::ValidationErrors> {
+            validator::Validate::validate(self)
+        }
+    }
+
+    impl Sealed for crate::PlatformConfig {
+        fn field_errors(&self) -> Result<(), validator::ValidationErrors> {
+            validator::Validate::validate(self)
+        }
+    }
+
+    impl Sealed for crate::ComplianceRules {
+        fn field_errors(&self) -> Result<(), validator::ValidationErrors> {
+            validator::Validate::validate(self)
+        }
+    }
+
+    impl<D: super::Document> Sealed for super::FieldRulesOnly<D> {
+        fn field_errors(&self) -> Result<(), validator::ValidationErrors> {
+            self.0.field_errors()
+        }
+    }
+}
+
+/// A document read with its field rules only, not the rules between fields:
+/// for tenant-kit's own test that the Rust types and the JSON Schemas agree
+/// (a schema can say only field rules). Not part of the API.
+#[doc(hidden)]
+#[derive(Debug, serde::Deserialize)]
+#[serde(transparent)]
+#[serde(bound = "D: Document")]
+pub struct FieldRulesOnly<D>(pub D);
+
+impl<D: Document> Document for FieldRulesOnly<D> {
+    const KIND: &'static str = D::KIND;
+
+    fn check_rules(&self, _: &mut Vec<Problem>) {}
+
+    fn secrets(&self) -> Vec<(String, &Secret)> {
+        self.0.secrets()
     }
 }
 
@@ -184,7 +257,7 @@ pub enum InlineSecrets {
 /// ```
 /// use tenant_model::{Format, InlineSecrets, Secret, Tenant, parse, write};
 ///
-/// let text = include_str!("../../examples/tenants/beatforge.yaml");
+/// let text = include_str!("doc/acme-music.yaml");
 /// let mut tenant: Tenant = parse(text, Format::Yaml)?;
 /// let again: Tenant = parse(&write(&tenant, Format::Toml, InlineSecrets::Refuse)?, Format::Toml)?;
 /// assert_eq!(again, tenant);
@@ -243,11 +316,11 @@ pub fn write<D: Document + serde::Serialize>(
 /// ```
 /// use tenant_model::{Format, Tenant, parse};
 ///
-/// let text = include_str!("../../examples/tenants/lofi-labs.yaml");
+/// let text = include_str!("doc/acme-music.yaml");
 /// let tenant: Tenant = parse(text, Format::Yaml)?;
-/// assert_eq!(tenant.slug.as_str(), "lofi-labs");
+/// assert_eq!(tenant.slug.as_str(), "acme-music");
 ///
-/// let problems = parse::<Tenant>(&text.replace("lofi-labs\n", "Lofi Labs\n"), Format::Yaml).unwrap_err();
+/// let problems = parse::<Tenant>(&text.replace("slug: acme-music\n", "slug: Acme Music\n"), Format::Yaml).unwrap_err();
 /// let first = problems.iter().next().unwrap();
 /// assert_eq!(first.pointer(), "/slug");
 /// assert!(first.line().is_some());
@@ -295,12 +368,16 @@ pub fn to_text<D: serde::Serialize>(document: &D, format: Format) -> Result<Stri
                 s
             })
             .map_err(|e| failed(&e)),
+        #[cfg(feature = "yaml")]
         Format::Yaml => {
             let mut options = serde_saphyr::SerializerOptions::default();
             options.prefer_block_scalars = false;
             serde_saphyr::to_string_with_options(document, options).map_err(|e| failed(&e))
         }
+        #[cfg(feature = "toml")]
         Format::Toml => toml::to_string(document).map_err(|e| failed(&e)),
+        #[cfg(not(all(feature = "yaml", feature = "toml")))]
+        other => Err(format_not_built(other)),
     }
 }
 
@@ -436,6 +513,7 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                     strict(line, column, format!("invalid JSON: {message}"))
                 })
         }
+        #[cfg(feature = "yaml")]
         Format::Yaml => {
             let mut options = serde_saphyr::Options::default();
             options.with_snippet = false;
@@ -459,6 +537,7 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                 }
             }
         }
+        #[cfg(feature = "toml")]
         Format::Toml => match toml::from_str::<toml::Table>(text) {
             Ok(table) => {
                 let mut pointer = String::new();
@@ -480,11 +559,31 @@ pub(crate) fn parse_value(text: &str, format: Format) -> Result<Value, Problem> 
                 Err(Problem::new("", format!("invalid TOML: {message}")).at(line, column))
             }
         },
+        #[cfg(not(all(feature = "yaml", feature = "toml")))]
+        other => Err(format_not_built(other).at(1, 1)),
     }
+}
+
+/// The problem for a format this build of tenant-kit cannot read or write:
+/// the Cargo feature that adds it is off.
+#[cfg(not(all(feature = "yaml", feature = "toml")))]
+fn format_not_built(format: Format) -> Problem {
+    let (name, feature) = match format {
+        Format::Json => ("JSON", "default"),
+        Format::Yaml => ("YAML", "yaml"),
+        Format::Toml => ("TOML", "toml"),
+    };
+    Problem::new(
+        "",
+        format!(
+            "{name} documents are not supported by this build: enable the `{feature}` feature of tenant-model"
+        ),
+    )
 }
 
 /// The YAML parser's wording in the user's words: no option names, values
 /// quoted safely.
+#[cfg(feature = "yaml")]
 fn yaml_wording(message: &str) -> String {
     if let Some(key) = between(
         message,
@@ -512,6 +611,7 @@ fn strip_position(message: &str) -> String {
 /// TOML as a JSON value; a float that is not finite (`nan`, `inf`) has no
 /// JSON form and is an error with its pointer (it used to become null, that
 /// is "use the default").
+#[cfg(feature = "toml")]
 fn toml_to_json(value: toml::Value, pointer: &mut String) -> Result<Value, String> {
     Ok(match value {
         toml::Value::String(s) => Value::String(s),
@@ -701,7 +801,7 @@ fn typed<D: Document>(mut value: Value, size: usize, problems: &mut Vec<Problem>
 fn later_problems<D: Document>(document: &D) -> (Vec<Problem>, Vec<(String, usize)>) {
     let mut later = Vec::new();
     let mut too_long = Vec::new();
-    if let Err(errors) = document.validate() {
+    if let Err(errors) = document.field_errors() {
         validation_problems(&errors, "", &mut later, &mut too_long);
     }
     document.check_rules(&mut later);

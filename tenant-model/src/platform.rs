@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -14,12 +15,13 @@ use crate::quotas::TierPresets;
 use crate::text::{LabelName, Name, PromDuration, SqlIdentifier};
 
 /// Platform-wide settings that apply to every tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "PlatformConfig")]
+#[cfg_attr(feature = "schema", schemars(title = "PlatformConfig"))]
 pub struct PlatformConfig {
     /// Version of this document's schema.
-    #[schemars(extend("enum" = [1]))]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = [1])))]
     pub schema_version: u32,
     /// Feature switches.
     #[serde(default)]
@@ -55,7 +57,8 @@ pub struct PlatformConfig {
 }
 
 /// A table shared by the tenants in `row` mode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SharedTable {
     /// The table's name (in the shared schema).
@@ -65,7 +68,8 @@ pub struct SharedTable {
 }
 
 /// The platform's switches; each has an environment variable from the seed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Switches {
     /// Weakest isolation any tenant may use (`TENANT_ISOLATION_MODE`).
@@ -97,8 +101,10 @@ impl Default for Switches {
 }
 
 /// How Grafana dashboards are made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DashboardMode {
     /// The built-in overview for every tenant plus the tenant's own dashboards.
     Auto,
@@ -109,7 +115,8 @@ pub enum DashboardMode {
 }
 
 /// A region and the jurisdiction its law falls under.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// The region's name, e.g. `eu-west-1`.
@@ -119,7 +126,8 @@ pub struct Region {
 }
 
 /// Monitoring settings shared by all tenants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlatformMonitoring {
     /// The label that carries the tenant's slug on every series and alert.

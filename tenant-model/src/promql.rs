@@ -35,6 +35,7 @@ use promql_parser::parser::{self, Expr, VectorSelector};
 
 /// Why a query cannot be locked to its tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LockError {
     message: String,
 }

@@ -1,6 +1,7 @@
 //! Quotas (`quotas`): tier presets on the platform, per-tenant overrides in
 //! the tenant document, and the effective limits that result.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -8,7 +9,8 @@ use validator::Validate;
 use crate::tenant::Tier;
 
 /// A complete set of limits: what a tier preset gives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuotaLimits {
     /// API requests per minute, sustained.
@@ -34,7 +36,8 @@ pub struct QuotaLimits {
 }
 
 /// Metrics limits of one tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricsLimits {
     /// Active series at most.
@@ -55,7 +58,8 @@ pub struct MetricsLimits {
 }
 
 /// Autoscaling bounds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Autoscaling {
     /// Fewest replicas.
@@ -70,7 +74,8 @@ pub struct Autoscaling {
 }
 
 /// Per-tenant changes to its tier's preset; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuotaOverrides {
     /// See [`QuotaLimits::api_requests_per_minute`].
@@ -103,7 +108,8 @@ pub struct QuotaOverrides {
 }
 
 /// Metrics limits to change; see [`MetricsLimits`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs, reason = "each field is documented on MetricsLimits")]
 pub struct MetricsOverrides {
@@ -132,7 +138,8 @@ impl MetricsOverrides {
 }
 
 /// Autoscaling bounds to change; see [`Autoscaling`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs, reason = "each field is documented on Autoscaling")]
 pub struct AutoscalingOverrides {
@@ -188,7 +195,8 @@ impl QuotaLimits {
 }
 
 /// The quota preset of each tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs, reason = "one field per tier, named after it")]
 pub struct TierPresets {

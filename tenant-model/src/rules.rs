@@ -58,9 +58,8 @@ impl Document for ComplianceRules {
         // Evidence must name a field a tenant document can have: a pointer
         // into nothing would make every tenant's evidence "missing" for a
         // reason no tenant can fix.
-        let schema = crate::evidence::tenant_schema();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !crate::evidence::pointer_in_schema(&schema, rule.evidence.as_str()) {
+            if !crate::evidence::is_tenant_field(rule.evidence.as_str()) {
                 problems.push(Problem::new(
                     format!("/rules/{i}/evidence"),
                     format!(
@@ -623,6 +622,7 @@ fn role_cycles(ac: &AccessControl, roles: &BTreeMap<&Name, usize>, problems: &mu
 
 /// A problem found across a set of tenants.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetProblem {
     /// Index of the tenant the problem is reported on.
     pub tenant: usize,
@@ -727,6 +727,7 @@ fn after_first(groups: Vec<Vec<usize>>, clash: Clash, found: &mut Vec<Found>) {
 /// read the other's keys; [`check_tenant_set`] and tenant-policy's
 /// isolation audit both judge prefixes by it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PrefixOverlap {
     /// The lowest index of another tenant with the same prefix.
     pub same: Option<usize>,

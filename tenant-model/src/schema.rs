@@ -15,6 +15,7 @@ use crate::tenant::Tenant;
 
 /// A generated schema and the file name it is published under.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SchemaFile {
     /// File name, e.g. `tenant_base.json`.
     pub file_name: &'static str,

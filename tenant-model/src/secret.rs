@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::{self, MapAccess, Visitor};
@@ -214,6 +215,7 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Secret {
     fn schema_name() -> Cow<'static, str> {
         Cow::Borrowed("Secret")

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -11,9 +12,10 @@ use crate::secret::Secret;
 use crate::text::{Locale, Name, SlackChannel};
 
 /// Slack receivers and message templates of one tenant.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "SlackConfig")]
+#[cfg_attr(feature = "schema", schemars(title = "SlackConfig"))]
 pub struct SlackConfig {
     /// Where notifications go.
     #[serde(default)]
@@ -26,7 +28,8 @@ pub struct SlackConfig {
 }
 
 /// A Slack incoming webhook and what it receives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlackReceiver {
     /// The receiver's name, unique in the tenant.
@@ -57,7 +60,8 @@ fn yes() -> bool {
 
 /// A tenant's message template: Fluent messages per locale that override or
 /// add to the built-in catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlackTemplate {
     /// The template's name, unique in the tenant.
@@ -68,10 +72,10 @@ pub struct SlackTemplate {
     pub description: Option<String>,
     /// Fluent (FTL) source per locale, e.g. `fr: "alert-firing-title = ..."`.
     #[validate(length(min = 1, max = 10, message = "must have 1 to 10 locales"))]
-    #[schemars(extend(
+    #[cfg_attr(feature = "schema", schemars(extend(
         "propertyNames" = { "pattern": crate::text::LOCALE_PATTERN },
         "minProperties" = 1,
         "maxProperties" = 10
-    ))]
+    )))]
     pub messages: BTreeMap<Locale, String>,
 }

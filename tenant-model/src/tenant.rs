@@ -1,6 +1,7 @@
 //! The tenant document (`tenant_base`): a tenant's identity and every section
 //! of its configuration.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
@@ -14,12 +15,13 @@ use crate::text::{Locale, Name, Slug, TenantId, TimeZone};
 
 /// One tenant's configuration document: the single source of truth for
 /// everything tenant-kit renders for that tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "Tenant")]
+#[cfg_attr(feature = "schema", schemars(title = "Tenant"))]
 pub struct Tenant {
     /// Version of this document's schema; see the migration notes.
-    #[schemars(extend("enum" = [1]))]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = [1])))]
     pub schema_version: u32,
     /// Stable identifier; never reused.
     pub id: TenantId,
@@ -80,9 +82,13 @@ pub struct Tenant {
 }
 
 /// Commercial tier.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+// Exhaustive on purpose (not `#[non_exhaustive]`): tenant-policy and
+// tenant-render give every case its own meaning, and a new case must be a
+// compile error there, not a wildcard default; adding one is a breaking
+// change of tenant-model. (A comment, not docs: docs become the schema's
+// description.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Free plan.
@@ -123,8 +129,10 @@ impl std::fmt::Display for Tier {
 }
 
 /// Lifecycle status of a tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TenantStatus {
     /// Being set up; no traffic yet.
     Provisioning,
@@ -156,7 +164,8 @@ impl std::fmt::Display for TenantStatus {
 }
 
 /// Where the tenant's data lives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataResidency {
     /// The region that holds the data, one of the platform's regions.
@@ -180,7 +189,8 @@ pub struct DataResidency {
 }
 
 /// The safeguard of a transfer of personal data to another jurisdiction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
     /// The destination jurisdiction, e.g. `us`.
@@ -195,8 +205,10 @@ pub struct Transfer {
 
 /// A lawful basis for a transfer out of the data subjects' jurisdiction
 /// (GDPR Art. 45 to 47).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransferMechanism {
     /// An adequacy decision for the destination (Art. 45); the compliance
     /// rule lists which destinations have one.
@@ -219,7 +231,8 @@ impl TransferMechanism {
 }
 
 /// Retention and erasure of the tenant's data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataProtection {
     /// Days personal data is kept before deletion.
@@ -239,7 +252,8 @@ impl Default for DataProtection {
 }
 
 /// Someone to reach about the tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Full name; any text.
@@ -253,8 +267,10 @@ pub struct Contact {
 }
 
 /// What a contact is responsible for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ContactRole {
     /// Business owner.
     Owner,
@@ -282,7 +298,8 @@ impl ContactRole {
 }
 
 /// Audit logging of decisions and changes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Validate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuditSettings {
     /// Whether access decisions and changes are written to the audit trail.

@@ -11,6 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -164,6 +165,7 @@ macro_rules! text_types {
                 }
             }
 
+            #[cfg(feature = "schema")]
             impl JsonSchema for $name {
                 fn schema_name() -> Cow<'static, str> {
                     Cow::Borrowed(stringify!($name))
@@ -635,6 +637,7 @@ const MAX_METRIC_NAME_BYTES: usize = 200;
 /// The grammar of a language identifier as unic-langid reads it: language
 /// (2–3 or 5–8 letters), optional script (4 letters), optional region (2
 /// letters or 3 digits), variants (5–8 alphanumerics, or a digit and 3).
+#[cfg(feature = "schema")]
 pub(crate) const LOCALE_PATTERN: &str = "^(?:[A-Za-z]{2,3}|[A-Za-z]{5,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$";
 
 fn parse_sql_identifier(s: &str) -> Result<(), String> {
@@ -856,6 +859,7 @@ fn parse_uuid(s: &str) -> Result<uuid::Uuid, String> {
 /// it cuts may take only the multiples of its block size. IPv6 networks are
 /// matched by shape and prefix length; their host bits are checked by the
 /// Rust type only (a regular expression for them would be enormous).
+#[cfg(feature = "schema")]
 fn cidr_pattern() -> String {
     const OCTET: &str = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
     let mut v4 = Vec::new();

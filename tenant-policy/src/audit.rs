@@ -18,6 +18,7 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// Whether an audited request was allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AuditDecision {
     /// The request was allowed.
     Allowed,

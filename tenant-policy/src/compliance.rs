@@ -28,8 +28,41 @@ use crate::access_review::{access_snapshot_sha256, effective_permissions};
 use crate::audit::{AuditEvent, verify_trail_with_head};
 
 /// The outcome of one rule for one tenant.
+///
+/// The public enums of tenant-kit whose set of cases can grow (outcomes,
+/// reasons, severities, statuses, formats, error kinds) are
+/// `#[non_exhaustive]`: a `match` outside the crate needs a wildcard arm,
+/// so a new case is not a breaking change.
+///
+/// ```
+/// use tenant_policy::checks::Outcome;
+///
+/// fn counts_against(outcome: Outcome) -> bool {
+///     match outcome {
+///         Outcome::Pass | Outcome::NotApplicable => false,
+///         Outcome::Fail | Outcome::NoEvidence => true,
+///         // A case added later fails closed.
+///         _ => true,
+///     }
+/// }
+/// assert!(counts_against(Outcome::NoEvidence));
+/// ```
+///
+/// Without the wildcard arm the match is refused:
+///
+/// ```compile_fail,E0004
+/// use tenant_policy::checks::Outcome;
+///
+/// fn counts_against(outcome: Outcome) -> bool {
+///     match outcome {
+///         Outcome::Pass | Outcome::NotApplicable => false,
+///         Outcome::Fail | Outcome::NoEvidence => true,
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// The check holds, on evidence the document writes.
     Pass,
@@ -142,6 +175,7 @@ impl ComplianceReport {
 
 /// A tenant and the fields its document writes.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct TenantEvidence<'a> {
     /// The parsed tenant (defaults filled in).
     pub tenant: &'a Tenant,
@@ -153,6 +187,7 @@ pub struct TenantEvidence<'a> {
 /// The audit trail given with an evaluation, and its head as kept apart
 /// from the trail (so that cutting events off the end is detected).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct AuditEvidence<'a> {
     /// The whole trail, oldest first.
     pub events: &'a [AuditEvent],
@@ -162,6 +197,7 @@ pub struct AuditEvidence<'a> {
 
 /// What an evaluation needs besides the rules and the tenant.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct ComplianceContext<'a> {
     /// The platform: regions and their jurisdictions, operators' regions.
     pub platform: &'a PlatformConfig,
@@ -172,7 +208,29 @@ pub struct ComplianceContext<'a> {
     pub audit: Option<AuditEvidence<'a>>,
 }
 
+impl<'a> TenantEvidence<'a> {
+    /// `tenant` with the fields its document writes.
+    pub fn new(tenant: &'a Tenant, written: &'a WrittenFields) -> Self {
+        TenantEvidence { tenant, written }
+    }
+}
+
+impl<'a> AuditEvidence<'a> {
+    /// The trail `events` and its independently kept `head`.
+    pub fn new(events: &'a [AuditEvent], head: &'a str) -> Self {
+        AuditEvidence { events, head }
+    }
+}
+
 impl<'a> ComplianceContext<'a> {
+    /// The same context with the audit trail given.
+    pub fn with_audit(self, audit: AuditEvidence<'a>) -> Self {
+        ComplianceContext {
+            audit: Some(audit),
+            ..self
+        }
+    }
+
     /// A context without an audit trail.
     pub fn new(platform: &'a PlatformConfig, now: DateTime<Utc>) -> Self {
         ComplianceContext {
@@ -245,7 +303,7 @@ impl<'a> ComplianceContext<'a> {
 /// ] {
 ///     let tenant: Tenant = parse(&text, Format::Yaml)?;
 ///     let written = WrittenFields::of_text(&text, Format::Yaml);
-///     let report = evaluate_compliance(&rules, TenantEvidence { tenant: &tenant, written: &written }, &cx);
+///     let report = evaluate_compliance(&rules, TenantEvidence::new(&tenant, &written), &cx);
 ///     assert_eq!(report.results[0].outcome, expected);
 ///     assert_eq!(report.is_compliant(), expected == Outcome::Pass);
 /// }

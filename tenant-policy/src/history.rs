@@ -142,10 +142,7 @@ pub fn evaluate_history(
                 .collect(),
             Some(v) => evaluate_compliance(
                 rules,
-                TenantEvidence {
-                    tenant: v.tenant,
-                    written: v.written,
-                },
+                TenantEvidence::new(v.tenant, v.written),
                 &ComplianceContext::new(platform, start),
             )
             .results

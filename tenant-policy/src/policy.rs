@@ -296,7 +296,7 @@ impl PolicySet {
     /// use tenant_model::{Format, Tenant, chrono::{TimeZone, Utc}, parse};
     /// use tenant_policy::authz::{PolicySet, Principal, Request, Resource};
     ///
-    /// let text = include_str!("../../examples/tenants/beatforge.yaml");
+    /// let text = include_str!("doc/acme-music.yaml");
     /// let tenant: Tenant = parse(text, Format::Yaml)?;
     /// let current = RwLock::new(Arc::new(PolicySet::compile([&tenant])?));
     ///
@@ -304,9 +304,9 @@ impl PolicySet {
     /// let set = Arc::clone(&current.read().unwrap());
     /// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
     /// let request = Request::new(
-    ///     Principal::user("nobody", "beatforge"),
+    ///     Principal::user("nobody", "acme-music"),
     ///     "read",
-    ///     Resource::new("beatforge", "track", "t-1"),
+    ///     Resource::new("acme-music", "track", "t-1"),
     ///     now,
     /// );
     /// let decision = set.authorize(&request);
@@ -384,11 +384,14 @@ impl PolicySet {
     /// use tenant_model::{Format, Tenant, parse};
     /// use tenant_policy::authz::PolicySet;
     ///
-    /// let a: Tenant = parse(include_str!("../../examples/tenants/beatforge.yaml"), Format::Yaml)?;
-    /// let b: Tenant = parse(include_str!("../../examples/tenants/lofi-labs.yaml"), Format::Yaml)?;
+    /// let text = include_str!("doc/acme-music.yaml");
+    /// let a: Tenant = parse(text, Format::Yaml)?;
+    /// let mut b = a.clone();
+    /// b.slug = "lofi-labs".parse()?;
+    /// b.id = "6f1e0b7c-3a52-4f0e-9d43-5f0f6a2d8c11".parse()?;
     /// let set = PolicySet::compile([&a, &b])?;
-    /// let smaller = set.without_tenant("beatforge");
-    /// assert_eq!((smaller.len(), smaller.contains("beatforge"), smaller.contains("lofi-labs")), (1, false, true));
+    /// let smaller = set.without_tenant("acme-music");
+    /// assert_eq!((smaller.len(), smaller.contains("acme-music"), smaller.contains("lofi-labs")), (1, false, true));
     /// assert_eq!(set.without_tenant("no-such-tenant").len(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -444,17 +447,17 @@ impl PolicySet {
     /// use tenant_model::{Format, Tenant, chrono::{TimeZone, Utc}, parse};
     /// use tenant_policy::authz::{PolicySet, Principal, Reason, Request, Resource};
     ///
-    /// let beatforge: Tenant = parse(include_str!("../../examples/tenants/beatforge.yaml"), Format::Yaml)?;
-    /// let policy = PolicySet::compile([&beatforge])?;
+    /// let acme: Tenant = parse(include_str!("doc/acme-music.yaml"), Format::Yaml)?;
+    /// let policy = PolicySet::compile([&acme])?;
     /// let now = Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap();
-    /// let stranger = Principal::user("stranger", "beatforge");
-    /// let request = Request::new(stranger, "read", Resource::new("beatforge", "track", "t-1"), now);
+    /// let stranger = Principal::user("stranger", "acme-music");
+    /// let request = Request::new(stranger, "read", Resource::new("acme-music", "track", "t-1"), now);
     /// let decision = policy.authorize(&request);
     /// assert!(!decision.is_allowed());
     /// assert_eq!(decision.reason(), Reason::NoMatchingGrant);
     /// assert_eq!(decision.reason().as_str(), "no_matching_grant");
     /// let explanation = decision.explain(&policy)?;
-    /// assert_eq!(explanation.tenant(), Some("beatforge"));
+    /// assert_eq!(explanation.tenant(), Some("acme-music"));
     /// // Explanations serialize for audit records and logs.
     /// let json = serde_json::to_value(&explanation)?;
     /// assert_eq!(json["reason"], "no_matching_grant");
@@ -484,13 +487,8 @@ impl PolicySet {
         actions
             .into_iter()
             .filter(|action| {
-                self.authorize(&Request {
-                    principal: *principal,
-                    action,
-                    resource: *resource,
-                    now,
-                })
-                .is_allowed()
+                self.authorize(&Request::new(*principal, action, *resource, now))
+                    .is_allowed()
             })
             .map(|action| format!("{}:{action}", resource.kind))
             .collect()
@@ -852,26 +850,15 @@ access_control:
     }
 
     fn ask<'a>(id: &'a str, action: &'a str) -> Request<'a> {
-        Request {
-            principal: Principal {
-                kind: PrincipalKind::User,
-                id,
-                tenant: "acme",
-                groups: crate::request::Groups::NONE,
-                mfa: true,
-                source_ip: None,
-            },
+        Request::new(
+            Principal::new(PrincipalKind::User, id, "acme")
+                .with_groups(crate::request::Groups::NONE)
+                .with_mfa(true),
             action,
-            resource: Resource {
-                tenant: "acme",
-                kind: "track",
-                id: "t-1",
-                owner: None,
-                classification: tenant_model::Classification::Public,
-                locked: false,
-            },
-            now: chrono::DateTime::UNIX_EPOCH,
-        }
+            Resource::new("acme", "track", "t-1")
+                .with_classification(tenant_model::Classification::Public),
+            chrono::DateTime::UNIX_EPOCH,
+        )
     }
 
     /// Decides with a broken entry: either the debug assertion fires or the

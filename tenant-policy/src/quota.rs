@@ -150,6 +150,7 @@ impl Usage {
 /// Where usage stands against a limit, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum QuotaStatus {
     /// Below the soft limit: allow.
     Ok,
@@ -335,6 +336,7 @@ impl BucketState {
 /// What the rate limiter decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[must_use]
+#[non_exhaustive]
 pub enum RateDecision {
     /// Allowed; the bucket holds `remaining` whole requests afterwards.
     Allowed {

@@ -12,6 +12,7 @@ use tenant_model::Classification;
 
 /// What kind of identity a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PrincipalKind {
     /// A person of a tenant. Its groups (see [`Principal::groups`]) match
     /// group bindings, so a group member is a user with groups.
@@ -26,6 +27,7 @@ pub enum PrincipalKind {
 
 /// Who asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Principal<'a> {
     /// What kind of identity.
     pub kind: PrincipalKind,
@@ -43,6 +45,7 @@ pub struct Principal<'a> {
 
 /// What is acted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Resource<'a> {
     /// The slug of the tenant that owns the resource.
     pub tenant: &'a str,
@@ -59,7 +62,38 @@ pub struct Resource<'a> {
 }
 
 /// One access-control question.
+///
+/// [`Request`], [`Principal`] and [`Resource`] are `#[non_exhaustive]`, so
+/// that a field can be added (a request attribute a condition reads) without
+/// breaking callers: build them with their constructors, and set a public
+/// field by assignment where no builder method fits.
+///
+/// ```
+/// use tenant_policy::authz::{Principal, Request, Resource};
+///
+/// let now = "2026-12-01T10:00:00Z".parse()?;
+/// let mut resource = Resource::new("acme-music", "track", "t-1");
+/// resource.owner = Some("claire");
+/// let request = Request::new(Principal::user("claire", "acme-music"), "read", resource, now);
+/// assert_eq!(request.resource.owner, Some("claire"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A struct literal is refused outside this crate:
+///
+/// ```compile_fail,E0639
+/// use tenant_policy::authz::{Principal, Request, Resource};
+///
+/// let now = "2026-12-01T10:00:00Z".parse().unwrap();
+/// let request = Request {
+///     principal: Principal::user("claire", "acme-music"),
+///     action: "read",
+///     resource: Resource::new("acme-music", "track", "t-1"),
+///     now,
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Request<'a> {
     /// Who asks.
     pub principal: Principal<'a>,
@@ -77,6 +111,7 @@ pub struct Request<'a> {
 /// `&[&str]` or the `Vec<String>` it read from a token, without building a
 /// `Vec<&str>` per request.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Groups<'a> {
     /// Borrowed string slices.
     Strs(&'a [&'a str]),

@@ -123,6 +123,7 @@ impl fmt::Debug for Options<'_> {
 /// One reason a render was refused: a problem in a tenant's document (at its
 /// JSON pointer) or in the platform document (`tenant` is `None`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenderProblem {
     /// The slug of the tenant whose document has the problem; `None` for the
     /// platform document or the set as a whole.

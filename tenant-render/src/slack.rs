@@ -25,7 +25,7 @@
 //! use tenant_render::slack::{MessageOptions, WebhookPayload, check_limits, message};
 //!
 //! let tenant: tenant_model::Tenant = tenant_model::parse(
-//!     include_str!("../../examples/tenants/acme-music.yaml"),
+//!     include_str!("doc/acme-music.yaml"),
 //!     tenant_model::Format::Yaml,
 //! )?;
 //! let payload: WebhookPayload = serde_json::from_str(r#"{
@@ -47,6 +47,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tenant_i18n::{Args, DateLength, DateTimeStyle, Localizer, TimeLength};
@@ -56,7 +57,8 @@ use crate::escape::mrkdwn;
 use crate::names;
 
 /// An Alertmanager webhook notification (payload version 4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPayload {
     /// The payload version, `"4"`.
@@ -87,7 +89,8 @@ pub struct WebhookPayload {
 }
 
 /// One alert of a webhook payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookAlert {
     /// `firing` or `resolved`.
@@ -111,7 +114,8 @@ pub struct WebhookAlert {
 }
 
 /// Whether an alert (or a group) is firing or resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     /// Firing.
@@ -120,7 +124,8 @@ pub enum AlertStatus {
     Resolved,
 }
 
-/// The JSON Schema of [`WebhookPayload`].
+/// The JSON Schema of [`WebhookPayload`] (with the `schema` feature).
+#[cfg(feature = "schema")]
 pub fn webhook_schema() -> serde_json::Value {
     schemars::schema_for!(WebhookPayload).to_value()
 }
@@ -128,6 +133,7 @@ pub fn webhook_schema() -> serde_json::Value {
 /// A Block Kit message: the notification text and the blocks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Message {
     /// The plain text of notifications and clients without blocks.
     pub text: String,
@@ -138,6 +144,7 @@ pub struct Message {
 /// A layout block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Block {
     /// Large plain text.
     Header {
@@ -170,6 +177,7 @@ pub enum Block {
 /// A text object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Text {
     /// Plain text.
     #[serde(rename = "plain_text")]
@@ -639,3 +647,19 @@ impl std::fmt::Display for LimitError {
 }
 
 impl std::error::Error for LimitError {}
+
+#[cfg(test)]
+mod tests {
+    /// The doctests' tenant is the example's, with a header saying why it
+    /// is copied.
+    #[test]
+    fn the_doctest_tenant_is_the_example() {
+        let copy = include_str!("doc/acme-music.yaml");
+        let example = include_str!("../../examples/tenants/acme-music.yaml");
+        let body: String = copy.split_inclusive('\n').skip(3).collect();
+        assert_eq!(
+            body, example,
+            "copy examples/tenants/acme-music.yaml to src/doc/"
+        );
+    }
+}

@@ -34,39 +34,20 @@ fn explanations() {
     let leaving = with_status(tenant("leaving"), TenantStatus::Offboarding);
     let set = PolicySet::compile(&[acme, suspended, leaving]).unwrap();
 
-    let base = Request {
-        principal: Principal {
-            kind: PrincipalKind::User,
-            id: "alice",
-            tenant: "acme",
-            groups: Default::default(),
-            mfa: false,
-            source_ip: None,
-        },
-        action: "read",
-        resource: Resource {
-            tenant: "acme",
-            kind: "track",
-            id: "t-1",
-            owner: None,
-            classification: Classification::Internal,
-            locked: false,
-        },
-        now: monday_morning(),
-    };
-    let with = |id, tenant, action, resource_tenant, locked| Request {
-        principal: Principal {
-            id,
-            tenant,
-            ..base.principal
-        },
-        action,
-        resource: Resource {
-            tenant: resource_tenant,
-            locked,
-            ..base.resource
-        },
-        ..base
+    let base = Request::new(
+        Principal::new(PrincipalKind::User, "alice", "acme"),
+        "read",
+        Resource::new("acme", "track", "t-1").with_classification(Classification::Internal),
+        monday_morning(),
+    );
+    let with = |id, tenant, action, resource_tenant, locked| {
+        let mut request = base;
+        request.principal.id = id;
+        request.principal.tenant = tenant;
+        request.action = action;
+        request.resource.tenant = resource_tenant;
+        request.resource.locked = locked;
+        request
     };
     let cases = [
         with("alice", "acme", "read", "acme", false),

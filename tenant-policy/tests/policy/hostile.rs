@@ -35,26 +35,14 @@ fn beatforge() -> Tenant {
 }
 
 fn request<'a>(id: &'a str, action: &'a str, kind: &'a str, groups: &'a [&'a str]) -> Request<'a> {
-    Request {
-        principal: Principal {
-            kind: PrincipalKind::User,
-            id,
-            tenant: "beatforge",
-            groups: groups.into(),
-            mfa: true,
-            source_ip: None,
-        },
+    Request::new(
+        Principal::new(PrincipalKind::User, id, "beatforge")
+            .with_groups(groups)
+            .with_mfa(true),
         action,
-        resource: Resource {
-            tenant: "beatforge",
-            kind,
-            id: "t-1",
-            owner: None,
-            classification: Classification::Restricted,
-            locked: false,
-        },
-        now: monday_morning(),
-    }
+        Resource::new("beatforge", kind, "t-1").with_classification(Classification::Restricted),
+        monday_morning(),
+    )
 }
 
 const JONAS: &str = "jonas.weber@beatforge.example";

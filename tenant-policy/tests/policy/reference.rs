@@ -611,26 +611,15 @@ fn random_ask(rng: &mut Rng, slugs: &[&'static str]) -> Ask {
 }
 
 fn request(a: &Ask) -> Request<'_> {
-    Request {
-        principal: Principal {
-            kind: a.kind,
-            id: a.id,
-            tenant: a.tenant,
-            groups: (&a.groups).into(),
-            mfa: a.mfa,
-            source_ip: a.ip,
-        },
-        action: a.action,
-        resource: Resource {
-            tenant: a.resource_tenant,
-            kind: a.resource_kind,
-            id: "r-1",
-            owner: a.owner,
-            classification: a.classification,
-            locked: a.locked,
-        },
-        now: a.now,
-    }
+    let mut principal = Principal::new(a.kind, a.id, a.tenant)
+        .with_groups(&a.groups)
+        .with_mfa(a.mfa);
+    principal.source_ip = a.ip;
+    let mut resource = Resource::new(a.resource_tenant, a.resource_kind, "r-1")
+        .with_classification(a.classification)
+        .with_locked(a.locked);
+    resource.owner = a.owner;
+    Request::new(principal, a.action, resource, a.now)
 }
 
 const REQUESTS_PER_POLICY: usize = 100;
@@ -737,7 +726,7 @@ proptest! {
         let r = request(&ask);
         for permission in set.permitted_actions(&r.principal, &r.resource, r.now) {
             let (_, action) = permission.split_once(':').unwrap();
-            let allowed = set.authorize(&Request { action, ..r }).is_allowed();
+            let allowed = set.authorize(&Request::new(r.principal, action, r.resource, r.now)).is_allowed();
             prop_assert!(allowed);
         }
     }

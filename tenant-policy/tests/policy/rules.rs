@@ -50,26 +50,15 @@ fn check(tenants: &[Tenant], ask: Ask<'_>, expected: Reason) {
     let set = PolicySet::compile(tenants).unwrap();
     let (kind, action) = ask.permission.split_once(':').unwrap();
     let ip: Option<IpAddr> = ask.ip.map(|ip| ip.parse().unwrap());
-    let request = Request {
-        principal: Principal {
-            kind: ask.principal,
-            id: ask.id,
-            tenant: ask.tenant,
-            groups: (ask.groups).into(),
-            mfa: ask.mfa,
-            source_ip: ip,
-        },
-        action,
-        resource: Resource {
-            tenant: ask.resource_tenant,
-            kind,
-            id: "r-1",
-            owner: ask.owner,
-            classification: ask.classification,
-            locked: ask.locked,
-        },
-        now: ask.now,
-    };
+    let mut principal = Principal::new(ask.principal, ask.id, ask.tenant)
+        .with_groups(ask.groups)
+        .with_mfa(ask.mfa);
+    principal.source_ip = ip;
+    let mut resource = Resource::new(ask.resource_tenant, kind, "r-1")
+        .with_classification(ask.classification)
+        .with_locked(ask.locked);
+    resource.owner = ask.owner;
+    let request = Request::new(principal, action, resource, ask.now);
     let decision = set.authorize(&request);
     assert_eq!(
         decision.reason(),
@@ -636,39 +625,21 @@ fn lifecycle() {
 #[test]
 fn permitted_actions_lists_what_authorize_allows() {
     let set = PolicySet::compile(&[acme()]).unwrap();
-    let principal = Principal {
-        kind: PrincipalKind::User,
-        id: "alice",
-        tenant: "acme",
-        groups: Default::default(),
-        mfa: false,
-        source_ip: None,
-    };
-    let resource = Resource {
-        tenant: "acme",
-        kind: "track",
-        id: "t-1",
-        owner: None,
-        classification: PUBLIC,
-        locked: false,
-    };
+    let principal = Principal::new(PrincipalKind::User, "alice", "acme");
+    let resource = Resource::new("acme", "track", "t-1").with_classification(PUBLIC);
     let now = monday_morning();
     assert_eq!(
         set.permitted_actions(&principal, &resource, now),
         ["track:list", "track:read", "track:write"]
     );
-    let bob = Principal {
-        id: "bob",
-        ..principal
-    };
+    let mut bob = principal;
+    bob.id = "bob";
     assert_eq!(
         set.permitted_actions(&bob, &resource, now),
         ["track:list", "track:read", "track:write"]
     );
-    let outsider = Principal {
-        tenant: "label",
-        ..principal
-    };
+    let mut outsider = principal;
+    outsider.tenant = "label";
     assert!(set.permitted_actions(&outsider, &resource, now).is_empty());
 }
 
@@ -681,25 +652,13 @@ fn with_tenant_replaces_one_tenant_and_keeps_the_old_set() {
     changed.access_control.bindings.clear();
     let updated = set.with_tenant(&changed).unwrap();
     assert_eq!(updated.len(), 2);
-    let request = |resource_tenant| Request {
-        principal: Principal {
-            kind: PrincipalKind::User,
-            id: "alice",
-            tenant: resource_tenant,
-            groups: Default::default(),
-            mfa: false,
-            source_ip: None,
-        },
-        action: "read",
-        resource: Resource {
-            tenant: resource_tenant,
-            kind: "track",
-            id: "t-1",
-            owner: None,
-            classification: PUBLIC,
-            locked: false,
-        },
-        now: monday_morning(),
+    let request = |resource_tenant| {
+        Request::new(
+            Principal::new(PrincipalKind::User, "alice", resource_tenant),
+            "read",
+            Resource::new(resource_tenant, "track", "t-1").with_classification(PUBLIC),
+            monday_morning(),
+        )
     };
     assert!(set.authorize(&request("acme")).is_allowed());
     assert!(!updated.authorize(&request("acme")).is_allowed());

@@ -429,32 +429,15 @@ fn decisions_become_audit_events() {
     let acme = load(include_str!("../../../examples/tenants/acme-music.yaml"));
     let policy = PolicySet::compile([&beatforge, &acme]).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
-    let partner = Principal {
-        kind: PrincipalKind::ServiceAccount,
-        id: "catalogue-sync",
-        tenant: "acme-music",
-        groups: Default::default(),
-        mfa: false,
-        source_ip: None,
-    };
-    let track = Resource {
-        tenant: "beatforge",
-        kind: "track",
-        id: "t-42",
-        owner: None,
-        classification: Classification::Internal,
-        locked: false,
-    };
-    let read = Request {
-        principal: partner,
-        action: "read",
-        resource: track,
-        now,
-    };
-    let write = Request {
-        action: "write",
-        ..read
-    };
+    let partner = Principal::new(
+        PrincipalKind::ServiceAccount,
+        "catalogue-sync",
+        "acme-music",
+    );
+    let track =
+        Resource::new("beatforge", "track", "t-42").with_classification(Classification::Internal);
+    let read = Request::new(partner, "read", track, now);
+    let write = Request::new(read.principal, "write", read.resource, read.now);
 
     let mut chain = AuditChain::new();
     for (i, request) in [read, write].iter().enumerate() {

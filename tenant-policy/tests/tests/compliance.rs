@@ -62,18 +62,9 @@ fn eval_at(
     audit: Option<AuditEvidence<'_>>,
 ) -> ComplianceReport {
     let written = WrittenFields::of_document(t);
-    let cx = ComplianceContext {
-        audit,
-        ..ComplianceContext::new(platform, at)
-    };
-    evaluate_compliance(
-        rules,
-        TenantEvidence {
-            tenant: t,
-            written: &written,
-        },
-        &cx,
-    )
+    let mut cx = ComplianceContext::new(platform, at);
+    cx.audit = audit;
+    evaluate_compliance(rules, TenantEvidence::new(t, &written), &cx)
 }
 
 /// Evaluates a document as written, with `audit`.
@@ -85,18 +76,9 @@ fn eval_text(
     let t: Tenant = parse(yaml, Format::Yaml).unwrap();
     let written = WrittenFields::of_text(yaml, Format::Yaml);
     let platform = platform();
-    let cx = ComplianceContext {
-        audit,
-        ..ComplianceContext::new(&platform, now())
-    };
-    evaluate_compliance(
-        rules,
-        TenantEvidence {
-            tenant: &t,
-            written: &written,
-        },
-        &cx,
-    )
+    let mut cx = ComplianceContext::new(&platform, now());
+    cx.audit = audit;
+    evaluate_compliance(rules, TenantEvidence::new(&t, &written), &cx)
 }
 
 /// The sample tenant made compliant with the default rules: EU data
@@ -450,10 +432,7 @@ fn a_compliant_tenant_passes_every_default_rule_given_its_audit_trail() {
     let t = compliant("acme-music");
     let events = trail(30, 6);
     let head = events.last().unwrap().hash.clone();
-    let audit = AuditEvidence {
-        events: &events,
-        head: &head,
-    };
+    let audit = AuditEvidence::new(&events, &head);
     let report = eval_at(&default_rules(), &t, &platform(), now(), Some(audit));
     let failures: Vec<String> = report
         .failures()
@@ -800,7 +779,7 @@ fn the_audit_trail_is_verified_against_its_head_and_for_gaps() {
             t,
             &platform(),
             now(),
-            Some(AuditEvidence { events, head }),
+            Some(AuditEvidence::new(events, head)),
         )
         .results
         .remove(0);
@@ -952,14 +931,8 @@ fn the_summary_counts_failures_by_severity_and_lists_the_worst_first() {
     let reports = evaluate_compliance_set(
         &default_rules(),
         &[
-            TenantEvidence {
-                tenant: &eu,
-                written: &written[0],
-            },
-            TenantEvidence {
-                tenant: &us,
-                written: &written[1],
-            },
+            TenantEvidence::new(&eu, &written[0]),
+            TenantEvidence::new(&us, &written[1]),
         ],
         &ComplianceContext::new(&p, now()),
     );
@@ -1345,29 +1318,11 @@ fn a_grant_requiring_mfa_is_enforced_by_the_evaluator() {
     );
     let policy = PolicySet::compile([&t]).unwrap();
     let ask = |mfa: bool| {
-        let principal = Principal {
-            kind: PrincipalKind::PlatformOperator,
-            id: "op",
-            tenant: "",
-            groups: Default::default(),
-            mfa,
-            source_ip: None,
-        };
-        let resource = Resource {
-            tenant: "acme-music",
-            kind: "track",
-            id: "t-1",
-            owner: None,
-            classification: tenant_model::Classification::Internal,
-            locked: false,
-        };
+        let principal = Principal::new(PrincipalKind::PlatformOperator, "op", "").with_mfa(mfa);
+        let resource = Resource::new("acme-music", "track", "t-1")
+            .with_classification(tenant_model::Classification::Internal);
         policy
-            .authorize(&Request {
-                principal,
-                action: "read",
-                resource,
-                now: now(),
-            })
+            .authorize(&Request::new(principal, "read", resource, now()))
             .reason()
     };
     assert_eq!(ask(true), Reason::AllowedByGrant);
