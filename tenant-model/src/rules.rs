@@ -17,6 +17,10 @@ use crate::text::{Name, Slug};
 impl Document for Tenant {
     const KIND: &'static str = "tenant_base";
 
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
+
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         tenant_rules(self, problems);
     }
@@ -45,6 +49,10 @@ impl Document for Tenant {
 
 impl Document for ComplianceRules {
     const KIND: &'static str = "compliance_rules";
+
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
 
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         unique(
@@ -129,6 +137,10 @@ pub fn check_rules_against_platform(
 
 impl Document for PlatformConfig {
     const KIND: &'static str = "platform";
+
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
 
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         unique(
