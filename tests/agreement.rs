@@ -29,7 +29,7 @@ fn compile_schema() -> jsonschema::Validator {
         .unwrap()
 }
 
-fn examples() -> Vec<Value> {
+pub(crate) fn examples() -> Vec<Value> {
     ["acme-music", "beatforge", "lofi-labs"]
         .iter()
         .map(|name| {
@@ -40,7 +40,7 @@ fn examples() -> Vec<Value> {
 }
 
 /// Every pointer of `value`, the root excepted.
-fn pointers(value: &Value, here: String, out: &mut Vec<String>) {
+pub(crate) fn pointers(value: &Value, here: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -213,13 +213,13 @@ fn edge_values() -> Vec<Value> {
 
 /// An edit of a document.
 #[derive(Debug, Clone)]
-enum Edit {
+pub(crate) enum Edit {
     Replace(usize, usize),
     Remove(usize),
     AddKey(usize, usize),
 }
 
-fn apply(document: &Value, edit: &Edit) -> Option<Value> {
+pub(crate) fn apply(document: &Value, edit: &Edit) -> Option<Value> {
     let mut out = document.clone();
     let mut all = Vec::new();
     pointers(document, String::new(), &mut all);
@@ -256,7 +256,7 @@ fn apply(document: &Value, edit: &Edit) -> Option<Value> {
     Some(out)
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
+pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         6 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Replace(a, b)),
         2 => any::<usize>().prop_map(Edit::Remove),

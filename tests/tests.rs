@@ -10,6 +10,7 @@
 )]
 
 mod agreement;
+mod direct;
 mod examples;
 mod hardening;
 mod hostile;

@@ -3,8 +3,9 @@
 //! and every problem turned into a diagnostic with file, line and column.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::Serialize;
@@ -175,11 +176,28 @@ enum Read {
 /// not need the other documents (for a tenant, its Fluent overrides too, and
 /// its queries locked with the built-in tenant label, which nearly every
 /// platform keeps: they are checked again only for a platform that changes it).
-fn read_one(path: &Path, format: Format, verdicts: &QueryVerdicts) -> Result<Read, Fatal> {
+fn read_one(
+    path: &Path,
+    format: Format,
+    verdicts: &QueryVerdicts,
+    fluent: &OverrideVerdicts,
+) -> Result<Read, Fatal> {
     let text = read(path)?;
-    let kind = match detect(&text, format) {
-        Ok(kind) => kind,
-        Err(problem) => return Ok(Read::Problems(vec![Diagnostic::new(path, &problem)])),
+    // A JSON tenant with no problem (nearly every document of a run) is
+    // read straight into its type: that it reads as a tenant says its kind
+    // (it has `slug`), so the look at its keys is skipped too. Any other
+    // document is looked at and read the full way.
+    let clean = if format == Format::Json {
+        tenant_model::parse_clean_json::<Tenant>(&text)
+    } else {
+        None
+    };
+    let kind = match clean {
+        Some(_) => DocumentKind::Tenant,
+        None => match detect(&text, format) {
+            Ok(kind) => kind,
+            Err(problem) => return Ok(Read::Problems(vec![Diagnostic::new(path, &problem)])),
+        },
     };
     let source = Source {
         path: path.to_owned(),
@@ -187,9 +205,11 @@ fn read_one(path: &Path, format: Format, verdicts: &QueryVerdicts) -> Result<Rea
         text,
     };
     let problems = match kind {
-        DocumentKind::Tenant => match parse::<Tenant>(&source.text, format) {
+        DocumentKind::Tenant => match clean
+            .map_or_else(|| parse::<Tenant>(&source.text, format), Ok)
+        {
             Ok(tenant) => {
-                let overrides = override_problems(&tenant);
+                let overrides = override_problems(&tenant, fluent);
                 let queries =
                     tenant_model::check_queries_with(&tenant, default_label().as_str(), verdicts);
                 return Ok(Read::Tenant(source, Box::new(tenant), overrides, queries));
@@ -235,13 +255,14 @@ const WORKER_STACK_BYTES: usize = 32 * 1024 * 1024;
 fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
     // Tenants often share query text: each distinct one is parsed once.
     let verdicts = QueryVerdicts::default();
+    let fluent = OverrideVerdicts::default();
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(files.len());
     if workers <= 1 {
         return files
             .iter()
-            .map(|(path, format)| read_one(path, *format, &verdicts))
+            .map(|(path, format)| read_one(path, *format, &verdicts, &fluent))
             .collect();
     }
     let count = files.len();
@@ -254,7 +275,7 @@ fn read_all(files: &[(PathBuf, Format)]) -> Result<Vec<Read>, Fatal> {
             let Some((path, format)) = files.get(i) else {
                 break;
             };
-            let read = read_one(path, *format, &verdicts);
+            let read = read_one(path, *format, &verdicts, &fluent);
             if read.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
@@ -440,14 +461,14 @@ fn default_label() -> tenant_model::LabelName {
 ///
 /// Checking stops once more problems were found than a document lists
 /// (`MAX_PROBLEMS`), so that no problem is built only to be dropped.
-fn override_problems(tenant: &Tenant) -> Vec<Problem> {
+fn override_problems(tenant: &Tenant, fluent: &OverrideVerdicts) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, template) in tenant.slack.templates.iter().enumerate() {
         for (locale, source) in &template.messages {
             if out.len() > tenant_model::MAX_PROBLEMS {
                 return out;
             }
-            for problem in tenant_i18n::check_overrides(locale.langid(), source) {
+            for problem in fluent.check(locale, source) {
                 out.push(Problem::new(
                     format!("/slack/templates/{i}/messages/{locale}"),
                     format!(
@@ -461,6 +482,56 @@ fn override_problems(tenant: &Tenant) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// The problems of `tenant_i18n::check_overrides` shared by the documents
+/// of one run. They depend on the locale and the Fluent source only, and
+/// tenants often carry the same override text (copied from a common base),
+/// so each distinct pair is checked once; a memo hit costs a hash of the
+/// source, against a Fluent parse and the reference checks (~10 % of
+/// validating the generated documents of `bench/validate`, which all share
+/// their overrides). The memo holds each distinct source once: at most
+/// what the documents hold.
+#[derive(Default)]
+struct OverrideVerdicts {
+    /// Locale as written → source → problems.
+    seen: Mutex<HashMap<String, HashMap<String, Vec<tenant_i18n::OverrideProblem>>>>,
+}
+
+impl OverrideVerdicts {
+    fn check(
+        &self,
+        locale: &tenant_model::Locale,
+        source: &str,
+    ) -> Vec<tenant_i18n::OverrideProblem> {
+        let known = |seen: &HashMap<String, HashMap<String, Vec<_>>>| {
+            seen.get(locale.as_str())
+                .and_then(|sources| sources.get(source))
+                .cloned()
+        };
+        if let Some(found) = known(&self.lock()) {
+            return found;
+        }
+        // Checked without holding the lock, so that threads check in
+        // parallel; two may check the same text once each, alike.
+        let found = tenant_i18n::check_overrides(locale.langid(), source);
+        self.lock()
+            .entry(locale.as_str().to_owned())
+            .or_default()
+            .insert(source.to_owned(), found.clone());
+        found
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        HashMap<String, HashMap<String, Vec<tenant_i18n::OverrideProblem>>>,
+    > {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Prints diagnostics in the chosen format, in one write.

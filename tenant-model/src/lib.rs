@@ -4,6 +4,7 @@
 
 mod access;
 mod compliance;
+mod direct;
 mod error;
 mod evidence;
 mod isolation;
@@ -43,7 +44,7 @@ pub use crate::monitoring::{
 };
 pub use crate::parse::{
     Document, DocumentKind, FieldRulesOnly, Format, InlineSecrets, MAX_DOCUMENT_BYTES,
-    MAX_PROBLEMS, parse, to_text, validate, write,
+    MAX_PROBLEMS, parse, parse_clean_json, to_text, validate, write,
 };
 pub use crate::platform::{
     DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,

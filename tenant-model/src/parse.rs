@@ -128,6 +128,14 @@ pub trait Document: DeserializeOwned + Sized + sealed::Sealed {
     /// The rules between fields that field types and `validator` cannot say.
     fn check_rules(&self, problems: &mut Vec<Problem>);
 
+    /// The document's `schema_version`. A kind that tells it lets
+    /// [`parse`] read a JSON document of the current version straight into
+    /// the type (see [`parse_clean_json`]); without it (the default) every
+    /// document is read the full way, through a JSON value.
+    fn schema_version(&self) -> Option<u32> {
+        None
+    }
+
     /// The document's secrets with their JSON pointers, for [`write()`].
     #[doc(hidden)]
     fn secrets(&self) -> Vec<(String, &Secret)> {
@@ -327,6 +335,11 @@ pub fn write<D: Document + serde::Serialize>(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
+    if format == Format::Json
+        && let Some(document) = parse_clean_json(text)
+    {
+        return Ok(document);
+    }
     let mut problems = Vec::new();
     let document = parse_value(text, format)
         .and_then(|value| version::migrate(D::KIND, value))
@@ -350,6 +363,47 @@ pub fn parse<D: Document>(text: &str, format: Format) -> Result<D, Problems> {
         problems.push(Problem::new("", "the document could not be read"));
     }
     Err(finish(problems, secret_positions(D::KIND), text, format))
+}
+
+/// Reads a JSON document that has no problem by the quickest way: straight
+/// from the text into the type, with no JSON value in between and no
+/// positions. `Some` is exactly what [`parse`] returns (it tries this
+/// first); `None` says only that the document needs the full reading:
+/// it has a problem, or it is of an older schema version, or it writes a
+/// whole number with a fraction (`100.0`), which the full reading accepts.
+/// Call [`parse`] then for the document or its problems.
+///
+/// Everything the full reading refuses is refused here too: keys written
+/// twice, a list where a mapping is expected, numbers that are not finite,
+/// text after the document, documents over [`MAX_DOCUMENT_BYTES`], and
+/// every field and document rule.
+///
+/// ```
+/// use tenant_model::{Format, Tenant, parse, parse_clean_json};
+///
+/// let text = include_str!("../../examples/tenants/json/acme-music.json");
+/// let tenant: Tenant = parse_clean_json(text).expect("the example has no problem");
+/// assert_eq!(tenant, parse::<Tenant>(text, Format::Json)?);
+///
+/// // The slug twice: refused here, and `parse` says why and where.
+/// let twice = text.replacen("\"slug\":", "\"slug\": \"other\", \"slug\":", 1);
+/// assert!(parse_clean_json::<Tenant>(&twice).is_none());
+/// let problems = parse::<Tenant>(&twice, Format::Json).unwrap_err();
+/// assert!(problems.iter().any(|p| p.message().starts_with("duplicate key `slug`")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_clean_json<D: Document>(text: &str) -> Option<D> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return None;
+    }
+    let document: D = crate::direct::read_json(text)?;
+    // The full reading migrates an older version (and refuses an unknown
+    // one): only the current version is taken as it is.
+    if document.schema_version()? != version::CURRENT_SCHEMA_VERSION {
+        return None;
+    }
+    let (problems, too_long) = later_problems(&document);
+    (problems.is_empty() && too_long.is_empty()).then_some(document)
 }
 
 /// Writes a document in `format`. Inline secrets are written as

@@ -127,11 +127,14 @@ pub(crate) fn count_operators(expr: &str) -> usize {
     let mut escaped = false;
     let mut braces = 0usize;
     let mut word = String::new();
+    // Compared without a lowercase copy: this runs at every character that
+    // ends a word, for every query of every tenant validated.
     let end_word = |word: &mut String, count: &mut usize| {
-        if matches!(
-            word.to_ascii_lowercase().as_str(),
-            "and" | "or" | "unless" | "atan2"
-        ) {
+        if !word.is_empty()
+            && ["and", "or", "unless", "atan2"]
+                .iter()
+                .any(|k| word.eq_ignore_ascii_case(k))
+        {
             *count += 1;
         }
         word.clear();

@@ -17,6 +17,10 @@ use crate::text::{Name, Slug};
 impl Document for Tenant {
     const KIND: &'static str = "tenant_base";
 
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
+
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         tenant_rules(self, problems);
     }
@@ -45,6 +49,10 @@ impl Document for Tenant {
 
 impl Document for ComplianceRules {
     const KIND: &'static str = "compliance_rules";
+
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
 
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         unique(
@@ -128,6 +136,10 @@ pub fn check_rules_against_platform(
 
 impl Document for PlatformConfig {
     const KIND: &'static str = "platform";
+
+    fn schema_version(&self) -> Option<u32> {
+        Some(self.schema_version)
+    }
 
     fn check_rules(&self, problems: &mut Vec<Problem>) {
         unique(
@@ -1177,7 +1189,8 @@ pub fn check_queries_with(
     let mut bytes = 0usize;
     let mut operators = 0usize;
     let mut over = false;
-    let mut check = |pointer: String, query: &str, sli: bool| {
+    // The pointer is only written for a query with a problem.
+    let mut check = |pointer: &dyn Fn() -> String, query: &str, sli: bool| {
         if over {
             return;
         }
@@ -1188,7 +1201,8 @@ pub fn check_queries_with(
             problems.push(Problem::new(
                 "/monitoring",
                 format!(
-                    "the queries hold more than {MAX_QUERY_BYTES} bytes or {MAX_QUERY_OPERATORS} operators in all; the rest were not checked (from {pointer} on)"
+                    "the queries hold more than {MAX_QUERY_BYTES} bytes or {MAX_QUERY_OPERATORS} operators in all; the rest were not checked (from {} on)",
+                    pointer()
                 ),
             ));
             return;
@@ -1201,16 +1215,20 @@ pub fn check_queries_with(
             }
         });
         if let Some(message) = verdict {
-            problems.push(Problem::new(pointer, message));
+            problems.push(Problem::new(pointer(), message));
         }
     };
     let m = &t.monitoring;
     for (i, r) in m.alert_rules.iter().enumerate() {
-        check(format!("/monitoring/alert_rules/{i}/expr"), &r.expr, false);
+        check(
+            &|| format!("/monitoring/alert_rules/{i}/expr"),
+            &r.expr,
+            false,
+        );
     }
     for (i, r) in m.recording_rules.iter().enumerate() {
         check(
-            format!("/monitoring/recording_rules/{i}/expr"),
+            &|| format!("/monitoring/recording_rules/{i}/expr"),
             &r.expr,
             false,
         );
@@ -1220,14 +1238,14 @@ pub fn check_queries_with(
             ("error_query", &s.sli.error_query),
             ("total_query", &s.sli.total_query),
         ] {
-            check(format!("/monitoring/slos/{i}/sli/{field}"), query, true);
+            check(&|| format!("/monitoring/slos/{i}/sli/{field}"), query, true);
         }
     }
     for (i, d) in m.dashboards.iter().enumerate() {
         for (j, p) in d.panels.iter().enumerate() {
             for (k, q) in p.queries.iter().enumerate() {
                 check(
-                    format!("/monitoring/dashboards/{i}/panels/{j}/queries/{k}/expr"),
+                    &|| format!("/monitoring/dashboards/{i}/panels/{j}/queries/{k}/expr"),
                     &q.expr,
                     false,
                 );
