@@ -15,22 +15,7 @@ use crate::agreement::{apply, edit, examples, pointers};
 
 /// A tenant read only the full way: it does not tell its schema version,
 /// so `parse` never reads it directly.
-#[derive(Debug, serde::Deserialize)]
-#[serde(transparent)]
-struct FullReading(Tenant);
-
-impl validator::Validate for FullReading {
-    fn validate(&self) -> Result<(), validator::ValidationErrors> {
-        self.0.validate()
-    }
-}
-
-impl Document for FullReading {
-    const KIND: &'static str = "tenant_base";
-    fn check_rules(&self, problems: &mut Vec<Problem>) {
-        self.0.check_rules(problems);
-    }
-}
+type FullReading = model::FullReadingOnly<Tenant>;
 
 /// Stands for a value that is written by hand into the text.
 const MARK: &str = "\u{1}written-here\u{1}";

@@ -43,8 +43,8 @@ pub use crate::monitoring::{
     PanelQuery, RecordingRule, Route, RouteTime, Routing, Severity, Sli, Slo,
 };
 pub use crate::parse::{
-    Document, DocumentKind, FieldRulesOnly, Format, InlineSecrets, MAX_DOCUMENT_BYTES,
-    MAX_PROBLEMS, parse, parse_clean_json, to_text, validate, write,
+    Document, DocumentKind, FieldRulesOnly, Format, FullReadingOnly, InlineSecrets,
+    MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse, parse_clean_json, to_text, validate, write,
 };
 pub use crate::platform::{
     DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
