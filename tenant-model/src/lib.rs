@@ -45,8 +45,8 @@ pub use crate::parse::{
     to_text, validate, write,
 };
 pub use crate::platform::{
-    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
-    Switches,
+    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, RouteTree,
+    SharedTable, Switches,
 };
 pub use crate::quotas::{
     Autoscaling, AutoscalingOverrides, MetricsLimits, MetricsOverrides, QuotaLimits,
