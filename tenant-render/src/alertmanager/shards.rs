@@ -43,7 +43,7 @@ pub(crate) fn capacity(tenants: usize) -> usize {
 /// strings); each shard holds at most `capacity` (at least 1) of them.
 pub(crate) fn shards(slugs: &[&str], capacity: usize) -> Vec<Shard> {
     let mut out = Vec::new();
-    split(slugs, 0, "", 0, capacity.max(1), &mut out);
+    split(slugs, 0, "", capacity.max(1), &mut out);
     out
 }
 
@@ -55,15 +55,9 @@ struct Group {
 }
 
 /// Shards the slugs `slugs[offset..offset + part.len()]` (= `part`),
-/// which all start with `prefix`.
-fn split(
-    part: &[&str],
-    offset: usize,
-    prefix: &str,
-    depth: usize,
-    capacity: usize,
-    out: &mut Vec<Shard>,
-) {
+/// which all start with `prefix`. The recursion is at most as deep as the
+/// longest slug (63 bytes).
+fn split(part: &[&str], offset: usize, prefix: &str, capacity: usize, out: &mut Vec<Shard>) {
     let mut groups: Vec<Group> = Vec::new();
     for (i, slug) in part.iter().enumerate() {
         let next = slug
@@ -92,7 +86,7 @@ fn split(
                 let inner = part
                     .get(group.range.start - offset..group.range.end - offset)
                     .unwrap_or_default();
-                split(inner, group.range.start, &longer, depth + 1, capacity, out);
+                split(inner, group.range.start, &longer, capacity, out);
             }
             _ => {
                 if pending_len + len > capacity {
