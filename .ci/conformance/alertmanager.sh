@@ -9,6 +9,10 @@
 # 2. `amtool config routes test` for every tenant x severity: exactly that
 #    tenant's receivers; no tenant label (or an unknown or regex-looking
 #    value) reaches only the platform receiver.
+#    1 and 2 also run on the sharded layout of the shared tree
+#    (`alertmanager_route_tree: sharded`), which must differ from the flat
+#    one only in the shard routes (alertmanager_check.py sharded); the
+#    examples' sharded tree goes through 3 as well.
 # 3. A real Alertmanager on loopback with the rendered config, a Python
 #    stand-in for Slack (slack-stand-in.py) that the webhook URL files point
 #    at: each tenant's alerts arrive only at its receivers, in its language;
@@ -68,19 +72,30 @@ hook="http://127.0.0.1:$port"
 SLACK_HOOK="$hook"
 source .ci/conformance/slack-urls.sh.inc
 
+platform=examples/platform.yaml
 render() { # OUT DOCS...
     local out="$1"; shift
-    "$tenantctl" render "$@" examples/platform.yaml --out "$out" --only alertmanager,mimir,kubernetes >/dev/null
+    "$tenantctl" render "$@" "$platform" --out "$out" --only alertmanager,mimir,kubernetes >/dev/null
 }
 render "$work/examples" examples/tenants/*.yaml
 render "$work/hostile" tenant-render/tests/hostile
+# The sharded layout of the shared tree, forced (three tenants are far below
+# the `auto` threshold): the same oracles run on it.
+sed 's/^  tenant_label: tenant$/&\n  alertmanager_route_tree: sharded/' examples/platform.yaml >"$work/platform-sharded.yaml"
+grep -q 'alertmanager_route_tree: sharded' "$work/platform-sharded.yaml"
+platform="$work/platform-sharded.yaml"
+render "$work/sharded" examples/tenants/*.yaml
+render "$work/sharded-hostile" tenant-render/tests/hostile
+platform=examples/platform.yaml
+python3 "$here/alertmanager_check.py" sharded "$work/examples" "$work/sharded"
+python3 "$here/alertmanager_check.py" sharded "$work/hostile" "$work/sharded-hostile"
 SLACK_WEBHOOKS_ENABLED=false render "$work/no-slack" examples/tenants/*.yaml
 if ls "$work/no-slack/alertmanager/secrets" >/dev/null 2>&1 || grep -q slack_configs "$work/no-slack/alertmanager/alertmanager.yml"; then
     echo "FAIL: SLACK_WEBHOOKS_ENABLED=false still wrote Slack configs or URL files"; exit 1
 fi
 
 checked=0
-for bundle in examples hostile no-slack; do
+for bundle in examples hostile no-slack sharded sharded-hostile; do
     "$amtool" check-config "$work/$bundle/alertmanager/alertmanager.yml" >"$work/check.out" 2>&1 \
         || { cat "$work/check.out"; echo "FAIL: amtool check-config $bundle"; exit 1; }
     checked=$((checked + 1))
@@ -96,7 +111,10 @@ echo "amtool check-config: $checked configs pass"
 
 python3 "$here/alertmanager_check.py" routes "$amtool" "$work/examples/alertmanager/alertmanager.yml" ""
 python3 "$here/alertmanager_check.py" routes "$amtool" "$work/hostile/alertmanager/alertmanager.yml" "hostile-"
+python3 "$here/alertmanager_check.py" routes "$amtool" "$work/sharded/alertmanager/alertmanager.yml" ""
+python3 "$here/alertmanager_check.py" routes "$amtool" "$work/sharded-hostile/alertmanager/alertmanager.yml" "hostile-"
 
 python3 "$here/alertmanager_check.py" e2e "$alertmanager" "$work/examples" "" "$port" "$work/slack.log" examples/tenants
+python3 "$here/alertmanager_check.py" e2e "$alertmanager" "$work/sharded" "" "$port" "$work/slack.log" examples/tenants
 [ -n "${E2E_ONLY_EXAMPLES:-}" ] || python3 "$here/alertmanager_check.py" e2e "$alertmanager" "$work/hostile" "hostile-" "$port" "$work/slack.log" tenant-render/tests/hostile
 echo "alertmanager conformance: pass"

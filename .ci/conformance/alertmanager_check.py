@@ -8,6 +8,12 @@
       `amtool config routes test` for every tenant x severity: the receivers
       must be exactly the expected ones of that tenant; alerts without a
       tenant label, or with another value, reach only the platform receiver.
+  alertmanager_check.py sharded FLAT_BUNDLE SHARDED_BUNDLE
+      the sharded shared tree is the flat one with the tenant routes grouped
+      below shard routes: each has only a `tenant=~` matcher (so it inherits
+      the root's receiver, grouping and timings), its regex (anchored, as
+      Alertmanager anchors it) matches exactly the slugs of its tenant routes,
+      and everything else in the config is unchanged.
   alertmanager_check.py e2e ALERTMANAGER BUNDLE PREFIX SLACK_PORT LOG DOCS
       starts Alertmanager on loopback with the bundle's config, posts alerts
       on /api/v2/alerts and checks what the Slack stand-in received.
@@ -110,6 +116,40 @@ def routes(amtool, config, prefix):
             fail(f"{labels}: routed to {got}, expected only {PLATFORM}")
         checked += 1
     print(f"routes: {checked} label sets routed as expected ({prefix or 'examples'})")
+
+
+def sharded(flat_bundle, sharded_bundle):
+    def load(bundle):
+        with open(os.path.join(bundle, "alertmanager", "alertmanager.yml"), encoding="utf-8") as f:
+            return yaml.safe_load(f)
+
+    flat, tree = load(flat_bundle), load(sharded_bundle)
+    tenants = flat["route"].pop("routes")
+    shards = tree["route"].pop("routes")
+    if flat != tree:
+        fail("the sharded config differs from the flat one outside the tenant routes")
+    slugs = {}
+    for route in tenants:
+        (m,) = route["matchers"]
+        slug = re.fullmatch(r'tenant="([a-z0-9-]+)"', m).group(1)
+        slugs[slug] = route
+    below = []
+    for shard in shards:
+        if set(shard) != {"matchers", "routes"}:
+            fail(f"shard route sets {sorted(shard)}: it must inherit all but its matcher")
+        (m,) = shard["matchers"]
+        pattern = re.fullmatch(r'tenant=~"(.+)"', m).group(1).replace("\\\\", "\\")
+        regex = re.compile(f"^(?:{pattern})$")
+        mine = {re.fullmatch(r'tenant="(.+)"', r["matchers"][0]).group(1) for r in shard["routes"]}
+        matched = {slug for slug in slugs if regex.match(slug)}
+        if mine != matched:
+            fail(f"shard {pattern}: holds {sorted(mine)} but matches {sorted(matched)}")
+        if regex.match(""):
+            fail(f"shard {pattern} matches an alert without a tenant label")
+        below.extend(shard["routes"])
+    if sorted(below, key=repr) != sorted(tenants, key=repr):
+        fail("the tenant routes below the shards are not the flat tree's tenant routes")
+    print(f"sharded: {len(shards)} shard routes hold the {len(tenants)} tenant routes unchanged")
 
 
 def free_port():
@@ -382,6 +422,8 @@ def main():
         mimir(sys.argv[2], sys.argv[3])
     elif command == "routes":
         routes(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif command == "sharded":
+        sharded(sys.argv[2], sys.argv[3])
     elif command == "e2e":
         e2e(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7])
     else:

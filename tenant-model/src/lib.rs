@@ -47,8 +47,8 @@ pub use crate::parse::{
     MAX_DOCUMENT_BYTES, MAX_PROBLEMS, parse, parse_clean_json, to_text, validate, write,
 };
 pub use crate::platform::{
-    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, SharedTable,
-    Switches,
+    DashboardMode, ENVIRONMENT_VARIABLES, PlatformConfig, PlatformMonitoring, Region, RouteTree,
+    SharedTable, Switches,
 };
 pub use crate::quotas::{
     Autoscaling, AutoscalingOverrides, MetricsLimits, MetricsOverrides, QuotaLimits,

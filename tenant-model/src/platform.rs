@@ -148,6 +148,33 @@ pub struct PlatformMonitoring {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(url(message = "must be a URL"))]
     pub mimir_url: Option<String>,
+    /// Layout of the shared Alertmanager routing tree
+    /// (`alertmanager/alertmanager.yml`): `auto` (the default) keeps one
+    /// flat list of tenant routes for small platforms and adds an outer
+    /// level of regex routes on the slug's first characters above a
+    /// measured number of tenants; `flat` and `sharded` force one layout.
+    #[serde(default, skip_serializing_if = "RouteTree::is_auto")]
+    pub alertmanager_route_tree: RouteTree,
+}
+
+/// Layout of the shared Alertmanager routing tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteTree {
+    /// Flat below the renderer's measured threshold, sharded above it.
+    #[default]
+    Auto,
+    /// One route per tenant directly below the root.
+    Flat,
+    /// The tenant routes grouped below regex routes on the slug's first
+    /// characters.
+    Sharded,
+}
+
+impl RouteTree {
+    fn is_auto(&self) -> bool {
+        *self == RouteTree::Auto
+    }
 }
 
 fn default_prometheus_url() -> String {
@@ -162,6 +189,7 @@ impl Default for PlatformMonitoring {
             datasource_uid: "prometheus".to_owned(),
             prometheus_url: default_prometheus_url(),
             mimir_url: None,
+            alertmanager_route_tree: RouteTree::Auto,
         }
     }
 }

@@ -2,14 +2,16 @@
 //! kubernetes targets (or `--all` targets, or `--only a,b`) for N generated
 //! tenants (5 alerting rules, 2 recording rules and 2 SLOs each).
 //!
-//! `render N [--all | --only T,..] [--runs R] [--dump FILE] [--out DIR]`:
+//! `render N [--all | --only T,..] [--runs R] [--dump FILE] [--out DIR]
+//! [--route-tree auto|flat|sharded]`:
 //! builds N tenants from the acme-music example (slugs `t00000-acme`, ...),
 //! renders them (best of R runs, default 3, after one warm-up), and prints
 //! one line of JSON: tenants, files, bytes, seconds, peak heap bytes and
 //! peak RSS (VmHWM). `--dump` writes the tenants as JSON for the Python
 //! baseline (bench/render/pyyaml_render.py), which renders the same files;
 //! `--out` writes the last bundle's files under DIR (for
-//! bench/alerting/scale.sh).
+//! bench/alerting/scale.sh); `--route-tree` sets the platform's
+//! `monitoring.alertmanager_route_tree` (the shared tree's layout).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,7 +105,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let tenants = tenants(n);
-    let platform = PlatformConfig::default();
+    let mut platform = PlatformConfig::default();
+    if let Some(i) = args.iter().position(|a| a == "--route-tree") {
+        platform.monitoring.alertmanager_route_tree =
+            serde_json::from_value(serde_json::Value::String(args[i + 1].clone())).unwrap();
+    }
     if let Some(i) = args.iter().position(|a| a == "--dump") {
         let json = serde_json::to_string(&tenants).unwrap();
         std::fs::write(&args[i + 1], json).unwrap();

@@ -29,6 +29,22 @@
 //! name, so no name of one tenant equals a name of another or the
 //! platform's.
 //!
+//! With many tenants the tree is *sharded* (the platform's
+//! `monitoring.alertmanager_route_tree`: `auto`, the default, shards from
+//! [`SHARDED_FROM_TENANTS`] tenants on; `flat` and `sharded` force a
+//! layout): the tenant routes, in slug order, are grouped below one outer
+//! route per shard, `<tenant_label>=~"<regex>"` on the slug's first
+//! characters (`t000[0-2].*`), so an alert walks the shard routes and then
+//! one shard's tenant routes, not every tenant's route. A shard route has
+//! nothing but its matcher (`continue` false): it inherits the root's
+//! platform receiver, grouping and timings, so an alert whose tenant label
+//! matches a shard but no tenant of it ends where it ends in the flat tree,
+//! and every tenant route sets its own receiver, `group_by` and timings.
+//! The shards are disjoint, so the tenant route an alert reaches and
+//! everything below it is the same in both layouts (see [`shards`] for how
+//! the regexes are cut). Inhibit rules and time intervals do not depend on
+//! the layout.
+//!
 //! Below the tenant route there is one route per severity (`critical`,
 //! `warning`, `info`, and `severity!~"critical|warning|info"` for the rest)
 //! whose children are the tenant's routes that apply to that severity, in
@@ -73,13 +89,14 @@
 //! bundle (systemd `WorkingDirectory=`), as the conformance suite does.
 
 use secrecy::{ExposeSecret, SecretString};
-use tenant_model::{Problem, RouteTime, Severity, Tenant};
+use tenant_model::{Problem, RouteTime, RouteTree, Severity, Tenant};
 
 use crate::escape::{gotmpl, yaml};
 use crate::{Bundle, Context, Problems, internal};
 
 pub(crate) mod config;
 mod intervals;
+mod shards;
 pub(crate) mod templates;
 
 use config::{
@@ -614,6 +631,50 @@ fn platform_route(cx: &Context<'_>) -> Route {
     }
 }
 
+/// From this many tenant routes on, [`RouteTree::Auto`] shards the tree
+/// (the measurements behind the number are in `bench/README.md`).
+pub(crate) const SHARDED_FROM_TENANTS: usize = 1000;
+
+/// Whether the shared tree of `tenants` tenant routes is sharded.
+fn is_sharded(cx: &Context<'_>, tenants: usize) -> bool {
+    match cx.platform.monitoring.alertmanager_route_tree {
+        RouteTree::Flat => false,
+        RouteTree::Sharded => true,
+        RouteTree::Auto => tenants >= SHARDED_FROM_TENANTS,
+    }
+}
+
+/// The root's children: the tenant routes (each with its exact tenant
+/// matcher) in the documents' order, or, sharded, grouped in slug order
+/// below one route per shard. A shard's route has the regex matcher and
+/// nothing else: it inherits the root's receiver, grouping and timings, so
+/// an alert whose tenant label matches the shard but no tenant of it is
+/// handled exactly as the root handles it in the flat tree, and each
+/// tenant route sets its own receiver, `group_by` and timings, so nothing
+/// of the shard's route reaches a tenant's alerts.
+fn tenant_tree(cx: &Context<'_>, mut routes: Vec<(&str, Route)>) -> Vec<Route> {
+    if !is_sharded(cx, routes.len()) {
+        return routes.into_iter().map(|(_, route)| route).collect();
+    }
+    routes.sort_by(|a, b| a.0.cmp(b.0));
+    let slugs: Vec<&str> = routes.iter().map(|(slug, _)| *slug).collect();
+    let shards = shards::shards(&slugs, shards::capacity(slugs.len()));
+    // The shards cover the sorted slugs in order, each a contiguous range.
+    debug_assert_eq!(
+        shards.last().map(|s| s.range.end),
+        Some(slugs.len()).filter(|&n| n > 0)
+    );
+    let mut routes = routes.into_iter().map(|(_, route)| route);
+    shards
+        .into_iter()
+        .map(|shard| Route {
+            matchers: vec![matcher(cx.tenant_label(), "=~", &shard.pattern)],
+            routes: routes.by_ref().take(shard.range.len()).collect(),
+            ..Route::default()
+        })
+        .collect()
+}
+
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
     let mut root = platform_route(cx);
     let mut receivers = vec![Receiver {
@@ -623,13 +684,14 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     let mut time_intervals = Vec::new();
     let mut files: Vec<(String, String, bool)> = Vec::new();
     let mut shards: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut tenant_routes = Vec::new();
     for tenant in cx.tenants {
         let Some(alerting) = tenant_alerting(cx, tenant, problems) else {
             continue;
         };
         let mut route = alerting.route.clone();
         route.matchers = vec![matcher(cx.tenant_label(), "=", tenant.slug.as_str())];
-        root.routes.push(route);
+        tenant_routes.push((tenant.slug.as_str(), route));
         receivers.extend(alerting.receivers(tenant, |r| {
             Some(UrlMode::File(secret_file(tenant, &r.name)))
         }));
@@ -654,6 +716,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     if !problems.is_empty() {
         return;
     }
+    root.routes = tenant_tree(cx, tenant_routes);
     let config = Config {
         templates: vec!["templates/*.tmpl".to_owned()],
         route: root,
@@ -674,5 +737,87 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
         if let Err(e) = result {
             internal(problems, e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+    #![allow(clippy::indexing_slicing, reason = "test code")]
+
+    use tenant_model::PlatformConfig;
+
+    use super::*;
+    use crate::FakeSecrets;
+
+    /// The root's children for `n` tenant routes with this layout: for each,
+    /// its matcher and those of its children.
+    fn tree(layout: RouteTree, n: usize) -> Vec<(String, Vec<String>)> {
+        let mut platform = PlatformConfig::default();
+        platform.monitoring.alertmanager_route_tree = layout;
+        let cx = Context {
+            tenants: &[],
+            platform: &platform,
+            switches: &platform.switches,
+            secrets: &FakeSecrets,
+            rule_memo: crate::prometheus::Memo::default(),
+        };
+        let slugs: Vec<String> = (0..n).rev().map(|i| format!("t{i:05}-x")).collect();
+        let routes = slugs
+            .iter()
+            .map(|slug| {
+                let route = Route {
+                    matchers: vec![matcher("tenant", "=", slug)],
+                    ..Route::default()
+                };
+                (slug.as_str(), route)
+            })
+            .collect();
+        tenant_tree(&cx, routes)
+            .into_iter()
+            .map(|r| {
+                let children = r.routes.iter().map(|c| c.matchers[0].clone()).collect();
+                (r.matchers[0].clone(), children)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn auto_shards_from_the_threshold_on() {
+        let below = tree(RouteTree::Auto, SHARDED_FROM_TENANTS - 1);
+        assert_eq!(below.len(), SHARDED_FROM_TENANTS - 1);
+        // Flat: the documents' order, no outer level.
+        assert_eq!(
+            below[0].0,
+            format!("tenant=\"t{:05}-x\"", SHARDED_FROM_TENANTS - 2)
+        );
+        assert!(below.iter().all(|(_, children)| children.is_empty()));
+
+        let at = tree(RouteTree::Auto, SHARDED_FROM_TENANTS);
+        assert!(at.len() <= SHARDED_FROM_TENANTS / 5, "{}", at.len());
+        assert!(at.iter().all(|(m, _)| m.starts_with("tenant=~\"")));
+        let held: Vec<&String> = at.iter().flat_map(|(_, c)| c).collect();
+        assert_eq!(held.len(), SHARDED_FROM_TENANTS);
+        // Slug order below the shards.
+        assert_eq!(held[0], "tenant=\"t00000-x\"");
+        assert!(held.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn flat_and_sharded_are_forced_whatever_the_count() {
+        let flat = tree(RouteTree::Flat, SHARDED_FROM_TENANTS);
+        assert_eq!(flat.len(), SHARDED_FROM_TENANTS);
+        let sharded = tree(RouteTree::Sharded, 2);
+        assert_eq!(
+            sharded,
+            [(
+                "tenant=~\"t.*\"".to_owned(),
+                vec![
+                    "tenant=\"t00000-x\"".to_owned(),
+                    "tenant=\"t00001-x\"".to_owned()
+                ]
+            ),]
+        );
+        assert!(tree(RouteTree::Sharded, 0).is_empty());
     }
 }

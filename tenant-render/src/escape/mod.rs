@@ -6,5 +6,6 @@ pub mod html;
 pub mod mrkdwn;
 pub mod promql;
 pub mod redis;
+pub mod regex;
 pub mod sql;
 pub mod yaml;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use tenant_i18n::{Localizer, LocalizerConfig, SUPPORTED_LOCALE_TAGS};
-use tenant_model::{Locale, Tenant};
+use tenant_model::{Locale, RouteTree, Tenant};
 use tenant_render::slack::{
     AlertStatus, Block, LIMITS, Message, MessageOptions, WebhookAlert, WebhookPayload,
     check_limits, message, webhook_schema,
@@ -95,6 +95,114 @@ fn every_tenant_route_matches_its_tenant_exactly_and_groups_by_it() {
                 .contains(&Value::from("tenant"))
         );
     }
+}
+
+/// The shared tree of `tenants` with the given layout, parsed.
+fn shared_tree(tenants: &[Tenant], layout: RouteTree) -> Value {
+    let mut platform = platform();
+    platform.monitoring.alertmanager_route_tree = layout;
+    let options = Options::new(&FakeSecrets).with_targets([Target::Alertmanager]);
+    let bundle = render(tenants, &platform, &options).unwrap();
+    yaml(
+        bundle
+            .get("alertmanager/alertmanager.yml")
+            .unwrap()
+            .contents(),
+    )
+}
+
+/// The slug of a tenant route (`tenant="<slug>"`).
+fn tenant_of(route: &Value) -> &str {
+    let m = route["matchers"][0].as_str().unwrap();
+    m.strip_prefix("tenant=\"")
+        .and_then(|m| m.strip_suffix('"'))
+        .unwrap()
+}
+
+#[test]
+fn the_sharded_tree_is_the_flat_tree_with_its_tenant_routes_below_regex_shards() {
+    let mut tenants = examples();
+    tenants.extend(hostile());
+    let mut flat = shared_tree(&tenants, RouteTree::Flat);
+    let mut sharded = shared_tree(&tenants, RouteTree::Sharded);
+    let tenant_routes = flat["route"]["routes"].take();
+    let shards = sharded["route"]["routes"].take();
+    // Receivers, inhibit rules, time intervals, templates and the root's
+    // own fields do not depend on the layout.
+    assert_eq!(flat, sharded);
+    let slugs: Vec<&str> = tenant_routes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(tenant_of)
+        .collect();
+    let mut below = Vec::new();
+    for shard in shards.as_array().unwrap() {
+        // Only the matcher: receiver, group_by and timings are the root's.
+        let keys: Vec<&String> = shard.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["matchers", "routes"], "{shard}");
+        let m = shard["matchers"][0].as_str().unwrap();
+        let pattern = m
+            .strip_prefix("tenant=~\"")
+            .and_then(|m| m.strip_suffix('"'))
+            .unwrap()
+            .replace("\\\\", "\\");
+        // Alertmanager anchors a matcher's regex.
+        let re = regex::Regex::new(&format!("^(?:{pattern})$")).unwrap();
+        let held: Vec<&str> = shard["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(tenant_of)
+            .collect();
+        let matched: Vec<&str> = slugs.iter().copied().filter(|s| re.is_match(s)).collect();
+        let mut held_sorted = held.clone();
+        held_sorted.sort_unstable();
+        assert_eq!(held_sorted, matched, "{pattern}");
+        // No tenant label, or an unknown one, is not taken by a tenant route.
+        assert!(!re.is_match(""), "{pattern}");
+        below.extend(shard["routes"].as_array().unwrap().iter().cloned());
+    }
+    // The tenant routes, in slug order, are exactly the flat tree's.
+    let mut want = tenant_routes.as_array().unwrap().clone();
+    want.sort_by(|a, b| tenant_of(a).cmp(tenant_of(b)));
+    assert_eq!(below, want);
+}
+
+#[test]
+fn sharded_snapshot() {
+    // The examples and the hostile corpus: 6 tenants, shards of at most 3
+    // (the rounded-up square root).
+    let mut tenants = examples();
+    tenants.extend(hostile());
+    let tree = shared_tree(&tenants, RouteTree::Sharded);
+    let outline: Vec<String> = tree["route"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|shard| {
+            let held: Vec<&str> = shard["routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(tenant_of)
+                .collect();
+            format!(
+                "{} -> {}",
+                shard["matchers"][0].as_str().unwrap(),
+                held.join(", ")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(outline.join("\n"));
+}
+
+#[test]
+fn auto_keeps_the_examples_flat() {
+    let tree = shared_tree(&examples(), RouteTree::Auto);
+    let routes = tree["route"]["routes"].as_array().unwrap();
+    let slugs: Vec<&str> = routes.iter().map(tenant_of).collect();
+    assert_eq!(slugs, ["acme-music", "beatforge", "lofi-labs"]);
 }
 
 #[test]
