@@ -118,7 +118,11 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>, depth: usize) -> Result<()
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()
         .map_err(cannot)?;
-    entries.sort();
+    // Entries of one directory differ in their name only: comparing names
+    // gives the order of comparing whole paths, without walking every
+    // component of both (that was ~5 % of the instructions of validating
+    // a directory of 1 000 documents).
+    entries.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
     for path in entries {
         // Symbolic links are not followed: a link loop must not hang us.
         // Only regular files are read: a FIFO or device in a directory

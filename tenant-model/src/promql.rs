@@ -122,50 +122,56 @@ pub fn lock_sli(query: &str, window: &str, label: &str, value: &str) -> Result<S
 /// `and`, `or`, `unless`, `atan2`), counted in one pass; an over-count
 /// (a `-` in `1e-5`) only makes the bound stricter.
 pub(crate) fn count_operators(expr: &str) -> usize {
+    // Byte by byte: every byte that matters here is ASCII, and no byte of
+    // a multi-byte character is one of them (such a byte ends a word, as
+    // the character did). This runs for every query of every tenant
+    // validated, so it allocates nothing.
+    let bytes = expr.as_bytes();
+    let is_keyword = |word: &[u8]| {
+        [b"and".as_slice(), b"or", b"unless", b"atan2"]
+            .iter()
+            .any(|k| word.eq_ignore_ascii_case(k))
+    };
     let mut count = 0;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
     let mut braces = 0usize;
-    let mut word = String::new();
-    // Compared without a lowercase copy: this runs at every character that
-    // ends a word, for every query of every tenant validated.
-    let end_word = |word: &mut String, count: &mut usize| {
-        if !word.is_empty()
-            && ["and", "or", "unless", "atan2"]
-                .iter()
-                .any(|k| word.eq_ignore_ascii_case(k))
-        {
-            *count += 1;
-        }
-        word.clear();
-    };
-    for c in expr.chars() {
+    let mut word_start: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
-            } else if c == '\\' && q != '`' {
+            } else if b == b'\\' && q != b'`' {
                 escaped = true;
-            } else if c == q {
+            } else if b == q {
                 quote = None;
             }
             continue;
         }
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if word.len() < 8 {
-                word.push(c);
-            }
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            word_start.get_or_insert(i);
             continue;
         }
-        end_word(&mut word, &mut count);
-        match c {
-            '"' | '\'' | '`' => quote = Some(c),
-            '{' => braces += 1,
-            '}' => braces = braces.saturating_sub(1),
-            '+' | '-' | '*' | '/' | '%' | '^' | '<' | '>' | '=' | '!' if braces == 0 => count += 1,
+        if let Some(start) = word_start.take()
+            && bytes.get(start..i).is_some_and(is_keyword)
+        {
+            count += 1;
+        }
+        match b {
+            b'"' | b'\'' | b'`' => quote = Some(b),
+            b'{' => braces += 1,
+            b'}' => braces = braces.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'<' | b'>' | b'=' | b'!' if braces == 0 => {
+                count += 1
+            }
             _ => {}
         }
     }
-    end_word(&mut word, &mut count);
+    if let Some(start) = word_start
+        && bytes.get(start..).is_some_and(is_keyword)
+    {
+        count += 1;
+    }
     count
 }
 
@@ -404,6 +410,23 @@ mod tests {
 
     fn locked(expr: &str) -> String {
         lock(expr, "tenant", "acme").unwrap()
+    }
+
+    #[test]
+    fn operators_are_counted_outside_strings_and_braces() {
+        for (expr, expected) in [
+            ("up", 0),
+            ("a and b", 1),
+            ("a AND b Or c UnLess d", 3),
+            ("atan2(a, b) + land + orange + android", 4),
+            ("sum(x{a=\"-+*\", b!~'x\\'-'}) - 1e-5", 2),
+            ("`a-b` / x{c=\"and\"} > 0", 2),
+            ("é-é and é", 2),
+            ("andandand", 0),
+            ("x or", 1),
+        ] {
+            assert_eq!(count_operators(expr), expected, "{expr}");
+        }
     }
 
     fn refused(expr: &str) -> String {

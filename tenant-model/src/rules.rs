@@ -1137,9 +1137,27 @@ pub fn check_queries(t: &Tenant, tenant_label: &str) -> Vec<Problem> {
 /// threads; it holds one entry per distinct shared query text.
 #[derive(Debug, Default)]
 pub struct QueryVerdicts {
-    /// By (label, SLI query or not, text): `None` if the query locks, else
-    /// the problem's message.
-    seen: std::sync::Mutex<HashMap<(String, bool, String), Option<String>>>,
+    /// By label, then SLI query or not, then text: `None` if the query
+    /// locks, else the problem's message. Nested so that a lookup borrows
+    /// the texts instead of building a key.
+    seen: std::sync::Mutex<HashMap<String, SharedVerdicts>>,
+}
+
+/// The verdicts of one tenant label.
+#[derive(Debug, Default)]
+struct SharedVerdicts {
+    queries: HashMap<String, Option<String>>,
+    slis: HashMap<String, Option<String>>,
+}
+
+impl SharedVerdicts {
+    fn of(&mut self, sli: bool) -> &mut HashMap<String, Option<String>> {
+        if sli {
+            &mut self.slis
+        } else {
+            &mut self.queries
+        }
+    }
 }
 
 impl QueryVerdicts {
@@ -1155,13 +1173,12 @@ impl QueryVerdicts {
         if query.contains('\\') || query.contains(label) {
             return check();
         }
-        let key = (label.to_owned(), sli, query.to_owned());
         let seen = self
             .seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .cloned();
+            .get_mut(label)
+            .and_then(|shared| shared.of(sli).get(query).cloned());
         if let Some(found) = seen {
             return found;
         }
@@ -1171,7 +1188,10 @@ impl QueryVerdicts {
         self.seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, verdict.clone());
+            .entry(label.to_owned())
+            .or_default()
+            .of(sli)
+            .insert(query.to_owned(), verdict.clone());
         verdict
     }
 }
