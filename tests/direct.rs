@@ -9,7 +9,7 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use tenant_kit::model::{self, Document, Format, Problem, Tenant};
+use tenant_kit::model::{self, Format, Tenant};
 
 use crate::agreement::{apply, edit, examples, pointers};
 
