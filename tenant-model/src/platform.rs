@@ -158,7 +158,8 @@ pub struct PlatformMonitoring {
 }
 
 /// Layout of the shared Alertmanager routing tree.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RouteTree {
     /// Flat below the renderer's measured threshold, sharded above it.
