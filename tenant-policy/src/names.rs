@@ -30,6 +30,13 @@ const HASH_PART: u64 = 0xffff_ffff_0000_0000;
 /// eight to a word, zero-padded.
 const WORDS_PER_LINE: usize = 2 * SLOTS_PER_LINE;
 
+/// Words of a slot's place in a strided text region: a length word and up
+/// to [`STRIDE_TEXT`] bytes; four slots' places are three lines.
+const STRIDE_WORDS: usize = 6;
+
+/// The longest name whose text has a fixed place per slot.
+const STRIDE_TEXT: usize = (STRIDE_WORDS - 1) * 8;
+
 /// The length code of a long name.
 const LONG: u64 = 15;
 
@@ -280,6 +287,27 @@ pub(crate) fn unpack_first(b: u32) -> Option<(u32, u32, u32)> {
     (b != NO_FIRST).then_some((b >> 16, b >> 8 & 0xff, b & 0xff))
 }
 
+/// Reads the lines a lookup of `probe` in the table will most likely read
+/// (its home line of slots and, for a long name in a table whose texts are
+/// strided, the places of that line's texts) without waiting for them:
+/// called before other work, it lets those cache misses overlap the misses
+/// of that work instead of following them. Only a hint: what it reads is
+/// not used, and a table built otherwise is read the same way.
+#[inline]
+pub(crate) fn touch(lines: &[Line], slot_lines: u32, probe: &Probe) {
+    let slot_lines = slot_lines as usize;
+    let line = probe.start(slot_lines * SLOTS_PER_LINE) / SLOTS_PER_LINE;
+    let mut sum = lines.get(line).map_or(0, |l| l.0[0].meta);
+    if probe.is_long() {
+        // The three lines of texts of the home line's four slots.
+        let first = slot_lines + line * STRIDE_WORDS * SLOTS_PER_LINE / WORDS_PER_LINE;
+        for k in 0..3 {
+            sum ^= lines.get(first + k).map_or(0, |l| l.0[0].key);
+        }
+    }
+    std::hint::black_box(sum);
+}
+
 /// A built table: its slots followed by the texts of long names, how many
 /// lines the slots take, and the side table of far lists.
 pub(crate) struct Built {
@@ -297,7 +325,22 @@ pub(crate) fn build(entries: &[(Space, &str, u32, u32)]) -> Built {
     let mut slots = vec![Line::default(); lines].into_boxed_slice();
     // The texts of long names, as words; one that fits a line does not
     // straddle two.
-    let mut texts: Vec<u64> = Vec::new();
+    //
+    // When long names are common, the texts of those up to
+    // [`STRIDE_TEXT`] bytes sit at a fixed place per slot (slot `i` at word
+    // `i * STRIDE_WORDS`), so that where a name's text is follows from its
+    // hash like its slot does, and both can be read at once (see
+    // [`touch`]); longer names follow that region.
+    let long = entries
+        .iter()
+        .filter(|(_, name, _, _)| name.len() > INLINE)
+        .count();
+    let strided = long * 4 >= entries.len() && long > 0;
+    let mut texts: Vec<u64> = if strided {
+        vec![0; capacity * STRIDE_WORDS]
+    } else {
+        Vec::new()
+    };
     let mut far = Vec::new();
     for &(space, name, a, b) in entries {
         let probe = Probe::new(space, name);
@@ -317,7 +360,17 @@ pub(crate) fn build(entries: &[(Space, &str, u32, u32)]) -> Built {
         let place = slots
             .get_mut(i / SLOTS_PER_LINE)
             .and_then(|line| line.0.get_mut(i % SLOTS_PER_LINE));
-        let key = if probe.is_long() {
+        let key = if probe.is_long() && strided && name.len() <= STRIDE_TEXT {
+            let start = i * STRIDE_WORDS;
+            if let Some(place) = texts.get_mut(start..start + STRIDE_WORDS) {
+                let mut words =
+                    std::iter::once(name.len() as u64).chain(name.as_bytes().chunks(8).map(pack));
+                for word in place.iter_mut() {
+                    *word = words.next().unwrap_or(0);
+                }
+            }
+            probe.key | u64::from(u32::try_from(start).unwrap_or(u32::MAX))
+        } else if probe.is_long() {
             let words = 1 + name.len().div_ceil(8);
             let used = texts.len() % WORDS_PER_LINE;
             if words <= WORDS_PER_LINE && used + words > WORDS_PER_LINE {
@@ -431,6 +484,94 @@ mod tests {
         // Without its texts a long name is not confirmed.
         let slots = built.lines.get(..built.slot_lines as usize).unwrap();
         assert!(get(slots, built.slot_lines, &probe, name).is_none());
+    }
+
+    #[test]
+    fn long_names_are_found_with_strided_and_appended_texts() {
+        // Mostly long names (the texts get a place per slot), of every
+        // length from 9 to 70 bytes (past the strided place: appended), with
+        // short names among them, in two namespaces.
+        let names: Vec<String> = (0..600)
+            .map(|i| {
+                let len = 9 + i % 62;
+                let base = format!("{i:04}-{}", "x".repeat(len));
+                base.get(..len).unwrap_or(&base).to_string()
+            })
+            .chain((0..100).map(|i| format!("s{i}")))
+            .collect();
+        let entries: Vec<(Space, &str, u32, u32)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let space = if i % 3 == 0 {
+                    Space::ServiceAccount
+                } else {
+                    Space::User
+                };
+                (space, n.as_str(), 0, i as u32)
+            })
+            .collect();
+        let built = build(&entries);
+        let capacity = built.slot_lines as usize * SLOTS_PER_LINE;
+        assert!(
+            built.lines.len() - built.slot_lines as usize
+                >= capacity * STRIDE_WORDS / WORDS_PER_LINE,
+            "the texts are strided"
+        );
+        for &(space, name, _, b) in &entries {
+            let probe = Probe::new(space, name);
+            touch(&built.lines, built.slot_lines, &probe);
+            let found = get(&built.lines, built.slot_lines, &probe, name);
+            assert_eq!(found.map(|f| f.b), Some(b), "{name}");
+            let other = if space == Space::User {
+                Space::ServiceAccount
+            } else {
+                Space::User
+            };
+            assert!(
+                get(
+                    &built.lines,
+                    built.slot_lines,
+                    &Probe::new(other, name),
+                    name
+                )
+                .is_none()
+            );
+            // One byte more or less is another name.
+            let longer = format!("{name}x");
+            assert!(
+                get(
+                    &built.lines,
+                    built.slot_lines,
+                    &Probe::new(space, &longer),
+                    &longer
+                )
+                .is_none()
+            );
+            let shorter = name.get(..name.len() - 1).unwrap_or("");
+            if !names.iter().any(|n| n == shorter) {
+                assert!(
+                    get(
+                        &built.lines,
+                        built.slot_lines,
+                        &Probe::new(space, shorter),
+                        shorter
+                    )
+                    .is_none()
+                );
+            }
+        }
+        // Touching any probe of any table reads within it or nothing.
+        for table in [build(&[]), build(&entries[..1]), build(&entries[650..])] {
+            for name in ["", "short", "a-long-name-of-more-than-eight"] {
+                touch(
+                    &table.lines,
+                    table.slot_lines,
+                    &Probe::new(Space::User, name),
+                );
+                touch(&table.lines, u32::MAX, &Probe::new(Space::User, name));
+            }
+        }
     }
 
     #[test]
