@@ -113,25 +113,26 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>, depth: usize) -> Result<()
             describe(&e)
         ))
     };
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+    // The entry's type comes with the directory listing on most file
+    // systems (no `stat` per entry); it is the type of the entry itself,
+    // not of what a symbolic link points to.
+    let mut entries: Vec<(PathBuf, fs::FileType)> = fs::read_dir(dir)
         .map_err(cannot)?
-        .map(|entry| entry.map(|e| e.path()))
+        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
         .collect::<Result<_, _>>()
         .map_err(cannot)?;
     // Entries of one directory differ in their name only: comparing names
     // gives the order of comparing whole paths, without walking every
     // component of both (that was ~5 % of the instructions of validating
     // a directory of 1 000 documents).
-    entries.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
-    for path in entries {
+    entries.sort_unstable_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    for (path, kind) in entries {
         // Symbolic links are not followed: a link loop must not hang us.
         // Only regular files are read: a FIFO or device in a directory
         // would block or never end.
-        let meta = fs::symlink_metadata(&path)
-            .map_err(|e| Fatal(format!("cannot read `{}`: {}", shown(&path), describe(&e))))?;
-        if meta.is_dir() {
+        if kind.is_dir() {
             walk(&path, out, depth + 1)?;
-        } else if meta.is_file()
+        } else if kind.is_file()
             && let Some(format) = Format::from_path(&path)
         {
             out.push((path, format));
@@ -147,12 +148,13 @@ pub(crate) fn read(path: &Path) -> Result<String, Fatal> {
     let cannot =
         |e: std::io::Error| Fatal(format!("cannot read `{}`: {}", shown(path), describe(&e)));
     let file = fs::File::open(path).map_err(cannot)?;
-    if file.metadata().map_err(cannot)?.is_dir() {
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
         return Err(Fatal(format!("`{}` is a directory", shown(path))));
     }
     // The file's size, when it has one, sizes the buffer: one allocation,
     // each byte touched once (a FIFO or device says 0 and grows as read).
-    let size = file.metadata().map_or(0, |meta| meta.len());
+    let size = meta.len();
     read_bounded_sized(file, MAX_FILE_BYTES, size).map_err(|e| match e {
         Bounded::Io(e) => cannot(e),
         Bounded::TooLarge => Fatal(format!(
@@ -183,12 +185,36 @@ pub(crate) fn read_bounded(reader: impl Read, limit: u64) -> Result<String, Boun
 /// [`read_bounded`] with room for `expected` bytes made first (never more
 /// than the limit, whatever `expected` says).
 fn read_bounded_sized(reader: impl Read, limit: u64, expected: u64) -> Result<String, Bounded> {
-    let room = usize::try_from(expected.min(limit)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(room);
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(Bounded::Io)?;
+    // Room for the expected bytes and one more, read in as few calls as the
+    // reader allows (`read_to_end` of a `Take` reads 8 KiB at a time until
+    // it has seen a read fill its buffer); the end is where a read gives 0.
+    let room = usize::try_from(expected.min(limit))
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut bytes = vec![0u8; room];
+    let mut filled = 0;
+    let mut reader = reader.take(limit.saturating_add(1));
+    loop {
+        if filled == bytes.len() {
+            if u64::try_from(filled).unwrap_or(u64::MAX) > limit {
+                break;
+            }
+            // More than expected (a FIFO, a device, a growing file): grow
+            // by doubling, to at most one byte past the limit.
+            let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+            bytes.resize(bytes.len().saturating_mul(2).max(8192).min(cap), 0);
+        }
+        let Some(free) = bytes.get_mut(filled..) else {
+            break;
+        };
+        match reader.read(free) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Bounded::Io(e)),
+        }
+    }
+    bytes.truncate(filled);
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Err(Bounded::TooLarge);
     }
@@ -250,6 +276,50 @@ mod tests {
         assert!(matches!(
             read_bounded(&b"ab\xffc"[..], 10),
             Err(Bounded::NotUtf8(2))
+        ));
+    }
+
+    /// Gives one byte per call and an interruption between bytes.
+    struct Trickle<'a>(&'a [u8], bool);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = !self.1;
+            if self.1 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((byte, rest)), Some(out)) => {
+                    *out = *byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_expected_size_changes_nothing() {
+        let text = "x".repeat(20_000);
+        for expected in [0, 1, 8191, 19_999, 20_000, 20_001, 1 << 40] {
+            for limit in [19_999, 20_000, 20_001] {
+                let got = read_bounded_sized(text.as_bytes(), limit, expected);
+                match got {
+                    Ok(read) => {
+                        assert!(limit >= 20_000, "{expected} {limit}");
+                        assert_eq!(read, text);
+                    }
+                    Err(Bounded::TooLarge) => assert!(limit < 20_000, "{expected} {limit}"),
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+        }
+        let got = read_bounded_sized(Trickle(b"abc", false), 3, 1).unwrap();
+        assert_eq!(got, "abc");
+        assert!(matches!(
+            read_bounded_sized(Trickle(b"abcd", false), 3, 0),
+            Err(Bounded::TooLarge)
         ));
     }
 
