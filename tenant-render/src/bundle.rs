@@ -148,14 +148,24 @@ impl Bundle {
     /// `MANIFEST.json`: every file with its sha256 and whether it is secret,
     /// in path order (the manifest does not list itself).
     pub fn manifest(&self) -> String {
-        let files: Vec<serde_json::Value> = self
+        let listed: Vec<(&String, &File)> = self
             .files
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST)
-            .map(|(path, file)| {
+            .collect();
+        // The hashes on every core, in chunks of files, in path order.
+        let chunks: Vec<&[(&String, &File)]> = listed.chunks(256).collect();
+        let workers = crate::workers().min(chunks.len()).max(1);
+        let hashes: Vec<Vec<String>> = crate::parallel(&chunks, workers, |chunk| {
+            chunk.iter().map(|(_, file)| file.sha256()).collect()
+        });
+        let files: Vec<serde_json::Value> = listed
+            .iter()
+            .zip(hashes.into_iter().flatten())
+            .map(|((path, file), sha256)| {
                 serde_json::json!({
                     "path": path,
-                    "sha256": file.sha256(),
+                    "sha256": sha256,
                     "secret": file.secret,
                 })
             })

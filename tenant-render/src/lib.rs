@@ -289,9 +289,7 @@ pub fn render(
         .filter(|(target, _)| options.wants(*target))
         .map(|(_, renderer)| renderer)
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(wanted.len());
+    let workers = workers().min(wanted.len());
     let mut bundle = Bundle::new();
     if workers > 1 {
         // The targets on all cores, each into its own bundle; the memo is
@@ -333,9 +331,55 @@ pub fn render(
     Ok(bundle)
 }
 
+/// How many threads a render uses: one per core the process may run on.
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Tenants per unit of work in [`per_tenant`]: enough that spawning and
+/// merging cost little beside the work, few enough to spread evenly.
+const TENANTS_PER_CHUNK: usize = 16;
+
+/// `work` for every tenant, on all cores: each chunk of tenants renders
+/// into its own bundle and problems, merged in the tenants' order, so the
+/// bundle, the problems and the values returned are those of a loop.
+pub(crate) fn per_tenant<'t, R: Send>(
+    tenants: &'t [Tenant],
+    bundle: &mut Bundle,
+    problems: &mut Problems,
+    work: impl Fn(&'t Tenant, &mut Bundle, &mut Problems) -> R + Sync,
+) -> Vec<R> {
+    let chunks: Vec<&'t [Tenant]> = tenants.chunks(TENANTS_PER_CHUNK).collect();
+    let workers = workers().min(chunks.len());
+    if workers <= 1 {
+        return tenants
+            .iter()
+            .map(|tenant| work(tenant, bundle, problems))
+            .collect();
+    }
+    let parts = parallel(&chunks, workers, |chunk| {
+        let mut part = Bundle::new();
+        let mut found = Problems::default();
+        let values: Vec<R> = chunk
+            .iter()
+            .map(|tenant| work(tenant, &mut part, &mut found))
+            .collect();
+        (part, found, values)
+    });
+    let mut values = Vec::with_capacity(tenants.len());
+    for (part, found, chunk_values) in parts {
+        problems.list.extend(found.list);
+        if let Err(error) = bundle.absorb(part) {
+            internal(problems, error);
+        }
+        values.extend(chunk_values);
+    }
+    values
+}
+
 /// `work` applied to every item on `workers` scoped threads; the results
 /// in the items' order, whatever the schedule.
-fn parallel<T: Sync, R: Send>(
+pub(crate) fn parallel<T: Sync, R: Send>(
     items: &[T],
     workers: usize,
     work: impl Fn(&T) -> R + Sync,

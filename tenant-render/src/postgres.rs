@@ -106,11 +106,12 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     if conflicts {
         return;
     }
-    for tenant in cx.tenants {
+    // Each tenant's verifier is most of the work: on every core.
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let slug = tenant.slug.as_str();
         if let Some(problem) = weaker_than_allowed(cx, tenant) {
             problems.tenant(tenant, problem);
-            continue;
+            return;
         }
         match script(cx, tenant) {
             Ok(text) => {
@@ -128,7 +129,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             }
             Err(problem) => problems.tenant(tenant, problem),
         }
-    }
+    });
 }
 
 /// The mode rules parsing already enforces, checked again because tenants

@@ -67,29 +67,35 @@ pub(crate) use tenant_model::PanelKind as Kind;
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
     let mode = cx.switches.grafana_dashboards;
-    let mut with_dashboards = Vec::new();
-    for tenant in cx.tenants {
-        if !tenant.monitoring.enabled || mode == DashboardMode::Off {
-            continue;
-        }
-        let dashboards = tenant_dashboards(cx, tenant, mode, problems);
-        if dashboards.is_empty() {
-            continue;
-        }
-        with_dashboards.push(tenant);
-        for (name, dashboard) in dashboards {
-            let path = format!("grafana/dashboards/{}/{name}.json", tenant.slug.as_str());
-            match serde_json::to_string_pretty(&dashboard) {
-                Ok(mut text) => {
-                    text.push('\n');
-                    if let Err(e) = bundle.insert(path, text) {
-                        internal(problems, e);
-                    }
-                }
-                Err(e) => internal(problems, e),
+    let has_dashboards =
+        crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
+            if !tenant.monitoring.enabled || mode == DashboardMode::Off {
+                return false;
             }
-        }
-    }
+            let dashboards = tenant_dashboards(cx, tenant, mode, problems);
+            if dashboards.is_empty() {
+                return false;
+            }
+            for (name, dashboard) in dashboards {
+                let path = format!("grafana/dashboards/{}/{name}.json", tenant.slug.as_str());
+                match serde_json::to_string_pretty(&dashboard) {
+                    Ok(mut text) => {
+                        text.push('\n');
+                        if let Err(e) = bundle.insert(path, text) {
+                            internal(problems, e);
+                        }
+                    }
+                    Err(e) => internal(problems, e),
+                }
+            }
+            true
+        });
+    let with_dashboards: Vec<&Tenant> = cx
+        .tenants
+        .iter()
+        .zip(has_dashboards)
+        .filter_map(|(tenant, has)| has.then_some(tenant))
+        .collect();
     provisioning::render(cx, &with_dashboards, bundle, problems);
 }
 
