@@ -232,9 +232,9 @@ fn spec(cx: &Context<'_>, tenant: &Tenant, alerting: &TenantAlerting) -> Value {
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
-    for tenant in cx.tenants {
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let Some(alerting) = alertmanager::tenant_alerting_again(cx, tenant, problems) else {
-            continue;
+            return;
         };
         let slug = tenant.slug.as_str();
         let config = Manifest {
@@ -264,7 +264,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             })
             .collect();
         if urls.is_empty() {
-            continue;
+            return;
         }
         let secret = Manifest {
             api_version: "v1",
@@ -284,5 +284,5 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             }
             Err(e) => internal(problems, e),
         }
-    }
+    });
 }

@@ -36,7 +36,7 @@ use crate::{Bundle, Context, Problems, internal, names};
 pub(crate) const MONITORING_NAMESPACE: &str = "monitoring";
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
-    for tenant in cx.tenants {
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let slug = tenant.slug.as_str();
         let limits = cx.limits(tenant);
         let scaling = &limits.autoscaling;
@@ -51,7 +51,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                     ),
                 ),
             );
-            continue;
+            return;
         }
         let files: [(&str, Result<String, yaml::YamlError>); 5] = [
             ("namespace.yml", yaml::to_string(&namespace(tenant))),
@@ -91,7 +91,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 internal(problems, e);
             }
         }
-    }
+    });
 }
 
 #[derive(Serialize)]

@@ -35,18 +35,18 @@ struct Spec {
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
-    for tenant in cx.tenants {
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let rules = match tenant_rules(cx, tenant) {
             Ok(Some(rules)) => rules,
-            Ok(None) => continue,
+            Ok(None) => return,
             Err(list) => {
                 report(problems, tenant, list);
-                continue;
+                return;
             }
         };
         let groups: Vec<Group> = rules.all_groups().cloned().collect();
         if groups.is_empty() {
-            continue;
+            return;
         }
         let slug = tenant.slug.as_str();
         let mut labels = BTreeMap::new();
@@ -70,5 +70,5 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             }
             Err(e) => internal(problems, e),
         }
-    }
+    });
 }

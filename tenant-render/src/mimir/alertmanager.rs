@@ -26,9 +26,9 @@ struct MimirAlertmanager {
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
-    for tenant in cx.tenants {
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let Some(alerting) = alertmanager::tenant_alerting_again(cx, tenant, problems) else {
-            continue;
+            return;
         };
         let template = alertmanager::template_file(tenant);
         let receivers = alerting.receivers(tenant, |r| {
@@ -46,7 +46,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             Ok(text) => text,
             Err(e) => {
                 internal(problems, e);
-                continue;
+                return;
             }
         };
         let file = MimirAlertmanager {
@@ -62,5 +62,5 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
         if let Err(e) = result {
             internal(problems, e);
         }
-    }
+    });
 }

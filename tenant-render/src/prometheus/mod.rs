@@ -373,13 +373,13 @@ pub(crate) fn tests_path(tenant: &Tenant) -> String {
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
-    for tenant in cx.tenants {
+    crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
         let rules = match tenant_rules(cx, tenant) {
             Ok(Some(rules)) => rules,
-            Ok(None) => continue,
+            Ok(None) => return,
             Err(list) => {
                 report(problems, tenant, list);
-                continue;
+                return;
             }
         };
         let mut write =
@@ -410,5 +410,5 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
         if let Some(t) = &rules.tests {
             write(tests_path(tenant), crate::escape::yaml::to_string(t));
         }
-    }
+    });
 }
