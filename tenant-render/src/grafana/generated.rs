@@ -65,7 +65,11 @@ fn spec(b: &mut Builder<'_, '_>, kind: Kind, message: &str) -> Spec {
 
 /// Locks a query tenant-kit wrote itself; failing is a bug, reported.
 fn own(b: &mut Builder<'_, '_>, expr: &str) -> Option<String> {
-    match promql::lock(expr, b.cx.tenant_label(), b.tenant.slug.as_str()) {
+    match b
+        .cx
+        .rule_memo
+        .lock(expr, b.cx.tenant_label(), b.tenant.slug.as_str())
+    {
         Ok(locked) => Some(locked),
         Err(e) => {
             crate::internal(b.problems, format!("generated query `{expr}`: {e}"));

@@ -49,7 +49,7 @@ mod provisioning;
 use tenant_i18n::{Args, Localizer, LocalizerConfig};
 use tenant_model::{DashboardMode, Problem, Tenant};
 
-use crate::escape::{html, promql};
+use crate::escape::html;
 use crate::names;
 use crate::{Bundle, Context, Problems, internal};
 
@@ -236,7 +236,14 @@ impl Builder<'_, '_> {
 
     /// `expr` locked to the tenant, or a problem at `pointer`.
     fn lock(&mut self, expr: &str, pointer: &str) -> Option<String> {
-        match promql::lock(expr, self.cx.tenant_label(), self.tenant.slug.as_str()) {
+        // Through the render's memo: a query that does not depend on the
+        // slug is parsed once for all tenants (its regular expressions
+        // compiled once), exactly as the rule targets share theirs.
+        match self
+            .cx
+            .rule_memo
+            .lock(expr, self.cx.tenant_label(), self.tenant.slug.as_str())
+        {
             Ok(locked) => Some(locked),
             Err(e) => {
                 self.problem(pointer.to_owned(), e.message().to_owned());
@@ -247,7 +254,7 @@ impl Builder<'_, '_> {
 
     /// An SLI query with `window`, locked, or a problem at `pointer`.
     fn lock_sli(&mut self, query: &str, window: &str, pointer: &str) -> Option<String> {
-        match promql::lock_sli(
+        match self.cx.rule_memo.lock_sli(
             query,
             window,
             self.cx.tenant_label(),
