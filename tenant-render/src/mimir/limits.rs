@@ -58,11 +58,17 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 ruler_max_rule_groups_per_tenant: m.max_rule_groups,
             },
         );
-        match tenant_rules(cx, tenant) {
+    }
+    // Each tenant's rule namespace on every core, in the tenants' order.
+    crate::per_tenant(
+        cx.tenants,
+        bundle,
+        problems,
+        |tenant, bundle, problems| match tenant_rules(cx, tenant) {
             Ok(Some(rules)) => {
                 let groups = rules.unlocked_groups();
                 if groups.is_empty() {
-                    continue;
+                    return;
                 }
                 let ns = Namespace {
                     namespace: tenant.slug.as_str().to_owned(),
@@ -81,8 +87,8 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             }
             Ok(None) => {}
             Err(list) => report(problems, tenant, list),
-        }
-    }
+        },
+    );
     match crate::escape::yaml::to_string(&Runtime { overrides }) {
         Ok(text) => {
             if let Err(e) = bundle.insert("mimir/runtime.yml", text) {

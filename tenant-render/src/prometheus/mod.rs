@@ -137,17 +137,25 @@ impl TenantRules {
 
     /// Every group with its expressions unlocked (for Mimir).
     pub(crate) fn unlocked_groups(&self) -> Vec<Group> {
+        // Field by field: `..g.clone()` would copy every rule once more
+        // only to drop it.
         self.all_groups()
             .map(|g| Group {
+                name: g.name.clone(),
+                interval: g.interval.clone(),
                 rules: g
                     .rules
                     .iter()
                     .map(|r| Rule {
+                        record: r.record.clone(),
+                        alert: r.alert.clone(),
                         expr: r.unlocked_expr.clone(),
-                        ..r.clone()
+                        unlocked_expr: String::new(),
+                        for_duration: r.for_duration.clone(),
+                        labels: r.labels.clone(),
+                        annotations: r.annotations.clone(),
                     })
                     .collect(),
-                ..g.clone()
             })
             .collect()
     }
