@@ -343,6 +343,13 @@ const TENANTS_PER_CHUNK: usize = 16;
 /// `work` for every tenant, on all cores: each chunk of tenants renders
 /// into its own bundle and problems, merged in the tenants' order, so the
 /// bundle, the problems and the values returned are those of a loop.
+///
+/// Each chunk's problems start as a copy of the problems found before for
+/// its own tenants, so that work which leaves out what was already reported
+/// for a tenant (a second shape of its alerting, see
+/// `alertmanager::tenant_alerting_again`) sees what the loop would: a
+/// tenant is in one chunk, and such problems are always a tenant's. Each
+/// earlier problem is copied at most once, so this stays linear.
 pub(crate) fn per_tenant<'t, R: Send>(
     tenants: &'t [Tenant],
     bundle: &mut Bundle,
@@ -357,13 +364,28 @@ pub(crate) fn per_tenant<'t, R: Send>(
             .map(|tenant| work(tenant, bundle, problems))
             .collect();
     }
+    let mut earlier: std::collections::HashMap<&str, Vec<&RenderProblem>> = Default::default();
+    for p in &problems.list {
+        if let Some(slug) = p.tenant.as_deref() {
+            earlier.entry(slug).or_default().push(p);
+        }
+    }
     let parts = parallel(&chunks, workers, |chunk| {
         let mut part = Bundle::new();
-        let mut found = Problems::default();
+        let mut found = Problems {
+            list: chunk
+                .iter()
+                .filter_map(|t| earlier.get(t.slug.as_str()))
+                .flatten()
+                .map(|p| (*p).clone())
+                .collect(),
+        };
+        let before = found.list.len();
         let values: Vec<R> = chunk
             .iter()
             .map(|tenant| work(tenant, &mut part, &mut found))
             .collect();
+        found.list.drain(..before);
         (part, found, values)
     });
     let mut values = Vec::with_capacity(tenants.len());

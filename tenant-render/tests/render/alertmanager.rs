@@ -372,6 +372,34 @@ fn an_unresolved_webhook_is_a_problem_at_its_pointer() {
 }
 
 #[test]
+fn each_problem_once_when_the_tenants_are_rendered_on_several_threads() {
+    // More tenants than one chunk of per-tenant work, so the Mimir and
+    // Operator shapes of each tenant's alerting run on several threads and
+    // must still leave out what the Alertmanager target reported.
+    let mut tenants = Vec::new();
+    for i in 0..20 {
+        for mut t in examples() {
+            t.slug = tenant_model::Slug::new(format!("{}-{i:02}", t.slug.as_str())).unwrap();
+            tenants.push(t);
+        }
+    }
+    let webhooks = |targets: &[Target]| {
+        let options = Options::new(&InlineOnly).with_targets(targets.iter().copied());
+        let problems = render(&tenants, &platform(), &options).unwrap_err();
+        let list: Vec<(Option<String>, String)> = problems
+            .iter()
+            .filter(|p| p.problem.pointer().ends_with("webhook_url"))
+            .map(|p| (p.tenant.clone(), p.problem.pointer().to_owned()))
+            .collect();
+        list
+    };
+    let alertmanager = webhooks(&[Target::Alertmanager]);
+    assert_eq!(alertmanager.len(), 3 * 20, "{alertmanager:?}");
+    assert_eq!(webhooks(&TARGETS), alertmanager);
+    assert_eq!(webhooks(&[Target::Mimir, Target::Kubernetes]), alertmanager);
+}
+
+#[test]
 fn without_slack_webhooks_receivers_have_no_integrations_and_no_urls() {
     let mut platform = platform();
     platform.switches.slack_webhooks_enabled = false;
