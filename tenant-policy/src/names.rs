@@ -518,47 +518,28 @@ mod tests {
                 >= capacity * STRIDE_WORDS / WORDS_PER_LINE,
             "the texts are strided"
         );
+        let find = |space, name: &str| {
+            get(
+                &built.lines,
+                built.slot_lines,
+                &Probe::new(space, name),
+                name,
+            )
+        };
         for &(space, name, _, b) in &entries {
-            let probe = Probe::new(space, name);
-            touch(&built.lines, built.slot_lines, &probe);
-            let found = get(&built.lines, built.slot_lines, &probe, name);
-            assert_eq!(found.map(|f| f.b), Some(b), "{name}");
+            touch(&built.lines, built.slot_lines, &Probe::new(space, name));
+            assert_eq!(find(space, name).map(|f| f.b), Some(b), "{name}");
             let other = if space == Space::User {
                 Space::ServiceAccount
             } else {
                 Space::User
             };
-            assert!(
-                get(
-                    &built.lines,
-                    built.slot_lines,
-                    &Probe::new(other, name),
-                    name
-                )
-                .is_none()
-            );
+            assert!(find(other, name).is_none());
             // One byte more or less is another name.
-            let longer = format!("{name}x");
-            assert!(
-                get(
-                    &built.lines,
-                    built.slot_lines,
-                    &Probe::new(space, &longer),
-                    &longer
-                )
-                .is_none()
-            );
+            assert!(find(space, &format!("{name}x")).is_none());
             let shorter = name.get(..name.len() - 1).unwrap_or("");
             if !names.iter().any(|n| n == shorter) {
-                assert!(
-                    get(
-                        &built.lines,
-                        built.slot_lines,
-                        &Probe::new(space, shorter),
-                        shorter
-                    )
-                    .is_none()
-                );
+                assert!(find(space, shorter).is_none());
             }
         }
         // Touching any probe of any table reads within it or nothing.

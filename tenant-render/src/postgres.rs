@@ -634,10 +634,9 @@ fn salted_password(password: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
     let (inner, outer) = (pad(0x36), pad(0x5c));
     // U1 = HMAC(password, salt || INT(1)), through the general HMAC.
     let mut first = [0u8; 32];
-    if let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(password) {
-        mac.update(salt);
-        mac.update(&1u32.to_be_bytes());
-        first.copy_from_slice(&mac.finalize().into_bytes());
+    let u1 = hmac_sha256(password, &[salt, &1u32.to_be_bytes()].concat());
+    if let Some(u1) = u1.first_chunk::<32>() {
+        first = *u1;
     }
     // Each later U is HMAC(password, previous U): a 32-byte message after
     // a 64-byte key block, so both hashes are one padded block of 96 bytes'
@@ -664,10 +663,8 @@ fn salted_password(password: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
             *t ^= u;
         }
     }
-    let mut out = [0u8; 64];
-    write_words(&mut out, &t);
     let mut salted = [0u8; 32];
-    salted.copy_from_slice(out.get(..32).unwrap_or(&[0; 32]));
+    write_words(&mut salted, &t);
     salted
 }
 
@@ -699,10 +696,10 @@ fn write_digest(block: &mut [u8; 64], digest: &[u8; 32]) {
     }
 }
 
-/// A SHA-256 state as its digest into the first 32 bytes of a block, in
+/// A SHA-256 state as its digest into the first 32 bytes of `block`, in
 /// two 16-byte stores.
 #[inline]
-fn write_words(block: &mut [u8; 64], s: &[u32; 8]) {
+fn write_words(block: &mut [u8], s: &[u32; 8]) {
     let half = |a: u32, b: u32, c: u32, d: u32| {
         (u128::from(a) << 96 | u128::from(b) << 64 | u128::from(c) << 32 | u128::from(d))
             .to_be_bytes()

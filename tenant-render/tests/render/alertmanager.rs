@@ -119,6 +119,16 @@ fn tenant_of(route: &Value) -> &str {
         .unwrap()
 }
 
+/// The tenants of a shard's routes, in route order.
+fn tenants_of(shard: &Value) -> Vec<&str> {
+    shard["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(tenant_of)
+        .collect()
+}
+
 #[test]
 fn the_sharded_tree_is_the_flat_tree_with_its_tenant_routes_below_regex_shards() {
     let mut tenants = examples();
@@ -149,12 +159,7 @@ fn the_sharded_tree_is_the_flat_tree_with_its_tenant_routes_below_regex_shards()
             .replace("\\\\", "\\");
         // Alertmanager anchors a matcher's regex.
         let re = regex::Regex::new(&format!("^(?:{pattern})$")).unwrap();
-        let held: Vec<&str> = shard["routes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(tenant_of)
-            .collect();
+        let held = tenants_of(shard);
         let matched: Vec<&str> = slugs.iter().copied().filter(|s| re.is_match(s)).collect();
         let mut held_sorted = held.clone();
         held_sorted.sort_unstable();
@@ -181,12 +186,7 @@ fn sharded_snapshot() {
         .unwrap()
         .iter()
         .map(|shard| {
-            let held: Vec<&str> = shard["routes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(tenant_of)
-                .collect();
+            let held = tenants_of(shard);
             format!(
                 "{} -> {}",
                 shard["matchers"][0].as_str().unwrap(),
