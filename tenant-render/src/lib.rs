@@ -133,9 +133,30 @@ pub struct RenderProblem {
 }
 
 /// Every reason a render was refused; nothing is rendered then.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Problems {
     list: Vec<RenderProblem>,
+    /// Where each tenant's problems are in `list`: work that leaves out
+    /// what was already reported for a tenant (a second shape of the same
+    /// rules or alerting) looks only at that tenant's problems, so a render
+    /// of many tenants with problems stays linear in them.
+    by_tenant: std::collections::HashMap<String, Vec<usize>>,
+    /// Where the platform's problems are in `list`.
+    of_platform: Vec<usize>,
+}
+
+impl PartialEq for Problems {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list
+    }
+}
+
+impl fmt::Debug for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Problems")
+            .field("list", &self.list)
+            .finish()
+    }
 }
 
 impl Problems {
@@ -155,17 +176,63 @@ impl Problems {
     }
 
     pub(crate) fn tenant(&mut self, tenant: &Tenant, problem: Problem) {
-        self.list.push(RenderProblem {
+        self.push(RenderProblem {
             tenant: Some(tenant.slug.as_str().to_owned()),
             problem,
         });
     }
 
     pub(crate) fn platform(&mut self, problem: Problem) {
-        self.list.push(RenderProblem {
+        self.push(RenderProblem {
             tenant: None,
             problem,
         });
+    }
+
+    fn push(&mut self, p: RenderProblem) {
+        let at = self.list.len();
+        match &p.tenant {
+            Some(slug) => self.by_tenant.entry(slug.clone()).or_default().push(at),
+            None => self.of_platform.push(at),
+        }
+        self.list.push(p);
+    }
+
+    /// The problems found so far for the tenant `slug`.
+    fn of_tenant<'s>(&'s self, slug: &str) -> impl Iterator<Item = &'s RenderProblem> + 's {
+        self.by_tenant
+            .get(slug)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.list.get(i))
+    }
+
+    /// `problem` for `tenant` unless it was reported for that tenant before.
+    pub(crate) fn tenant_once(&mut self, tenant: &Tenant, problem: Problem) {
+        let slug = tenant.slug.as_str();
+        if !self.of_tenant(slug).any(|p| p.problem == problem) {
+            self.tenant(tenant, problem);
+        }
+    }
+
+    /// `p` unless the same problem was reported for the same tenant (or,
+    /// for the platform, at all) before.
+    pub(crate) fn push_once(&mut self, p: RenderProblem) {
+        let known = match &p.tenant {
+            Some(slug) => self.of_tenant(slug).any(|q| q.problem == p.problem),
+            None => self
+                .of_platform
+                .iter()
+                .filter_map(|&i| self.list.get(i))
+                .any(|q| q.problem == p.problem),
+        };
+        if !known {
+            self.push(p);
+        }
+    }
+
+    pub(crate) fn into_list(self) -> Vec<RenderProblem> {
+        self.list
     }
 }
 
@@ -364,33 +431,29 @@ pub(crate) fn per_tenant<'t, R: Send>(
             .map(|tenant| work(tenant, bundle, problems))
             .collect();
     }
-    let mut earlier: std::collections::HashMap<&str, Vec<&RenderProblem>> = Default::default();
-    for p in &problems.list {
-        if let Some(slug) = p.tenant.as_deref() {
-            earlier.entry(slug).or_default().push(p);
-        }
-    }
+    let earlier: &Problems = problems;
     let parts = parallel(&chunks, workers, |chunk| {
         let mut part = Bundle::new();
-        let mut found = Problems {
-            list: chunk
-                .iter()
-                .filter_map(|t| earlier.get(t.slug.as_str()))
-                .flatten()
-                .map(|p| (*p).clone())
-                .collect(),
-        };
-        let before = found.list.len();
+        let mut found = Problems::default();
+        for tenant in chunk.iter() {
+            for p in earlier.of_tenant(tenant.slug.as_str()) {
+                found.push(p.clone());
+            }
+        }
+        let before = found.len();
         let values: Vec<R> = chunk
             .iter()
             .map(|tenant| work(tenant, &mut part, &mut found))
             .collect();
-        found.list.drain(..before);
+        let mut found = found.into_list();
+        found.drain(..before);
         (part, found, values)
     });
     let mut values = Vec::with_capacity(tenants.len());
     for (part, found, chunk_values) in parts {
-        problems.list.extend(found.list);
+        for p in found {
+            problems.push(p);
+        }
         if let Err(error) = bundle.absorb(part) {
             internal(problems, error);
         }
@@ -441,4 +504,59 @@ pub(crate) fn parallel<T: Sync, R: Send>(
 #[allow(dead_code, reason = "each renderer's issue uses it")]
 pub(crate) fn internal(problems: &mut Problems, error: impl fmt::Display) {
     problems.platform(Problem::new("", error.to_string()));
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+
+    fn problem(tenant: Option<&str>, pointer: &str) -> RenderProblem {
+        RenderProblem {
+            tenant: tenant.map(str::to_owned),
+            problem: Problem::new(pointer, "is wrong"),
+        }
+    }
+
+    #[test]
+    fn a_problem_is_left_out_only_when_its_own_tenant_had_it() {
+        let mut problems = Problems::default();
+        for p in [
+            problem(Some("a"), "/x"),
+            problem(Some("b"), "/x"),
+            problem(Some("a"), "/x"),
+            problem(None, "/x"),
+            problem(Some("a"), "/y"),
+            problem(None, "/x"),
+            problem(Some("b"), "/x"),
+        ] {
+            problems.push_once(p);
+        }
+        let list: Vec<(Option<&str>, &str)> = problems
+            .iter()
+            .map(|p| (p.tenant.as_deref(), p.problem.pointer()))
+            .collect();
+        assert_eq!(
+            list,
+            [
+                (Some("a"), "/x"),
+                (Some("b"), "/x"),
+                (None, "/x"),
+                (Some("a"), "/y")
+            ]
+        );
+        let a: Vec<&str> = problems
+            .of_tenant("a")
+            .map(|p| p.problem.pointer())
+            .collect();
+        assert_eq!(a, ["/x", "/y"]);
+        assert_eq!(problems.of_tenant("c").count(), 0);
+        // Equality is the list's: the index follows from it.
+        let mut again = Problems::default();
+        for p in problems.clone().into_list() {
+            again.push(p);
+        }
+        assert_eq!(again, problems);
+    }
 }

@@ -3,9 +3,11 @@
 //! tenants (5 alerting rules, 2 recording rules and 2 SLOs each).
 //!
 //! `render N [--all | --only T,..] [--runs R] [--dump FILE] [--out DIR]
-//! [--route-tree auto|flat|sharded]`:
+//! [--route-tree auto|flat|sharded] [--no-heap]`:
 //! builds N tenants from the acme-music example (slugs `t00000-acme`, ...),
-//! renders them (best of R runs, default 3, after one warm-up), and prints
+//! renders them (best of R runs, default 3, after one warm-up; then one
+//! more run, untimed, with the allocations counted, unless `--no-heap`),
+//! and prints
 //! one line of JSON: tenants, files, bytes, seconds, peak heap bytes and
 //! peak RSS (VmHWM). `--dump` writes the tenants as JSON for the Python
 //! baseline (bench/render/pyyaml_render.py), which renders the same files;
@@ -16,15 +18,37 @@
 #[cfg(not(feature = "mimalloc"))]
 use std::alloc::System;
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
 use tenant_model::{Format, PlatformConfig, Tenant, parse};
 use tenant_render::{FakeSecrets, Options, Target, render};
 
 struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Whether allocations are counted: only in one extra run after the timed
+/// ones. Counting on every allocation of the timed runs made both threads
+/// update the same two atomics, and that cache line going back and forth
+/// between the cores was ~40 % of a two-thread render's profile (the
+/// `lock xadd` in `alloc`), time tenantctl does not spend.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Bytes allocated minus bytes freed since counting began (negative when
+/// the run frees what was allocated before).
+static CURRENT: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+fn grew(bytes: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        let bytes = bytes as isize;
+        let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+fn shrank(bytes: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        CURRENT.fetch_sub(bytes as isize, Ordering::Relaxed);
+    }
+}
 
 /// The allocator under the counting: the system's, or with the `mimalloc`
 /// feature the one tenantctl links.
@@ -38,20 +62,18 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { BASE.alloc(layout) };
         if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
+            grew(layout.size());
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { BASE.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrank(layout.size());
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { BASE.alloc_zeroed(layout) };
         if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
+            grew(layout.size());
         }
         p
     }
@@ -62,11 +84,9 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { BASE.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size >= layout.size() {
-                let grown = new_size - layout.size();
-                let now = CURRENT.fetch_add(grown, Ordering::Relaxed) + grown;
-                PEAK.fetch_max(now, Ordering::Relaxed);
+                grew(new_size - layout.size());
             } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+                shrank(layout.size() - new_size);
             }
         }
         p
@@ -164,8 +184,6 @@ fn main() {
         .position(|a| a == "--out")
         .map(|i| std::path::PathBuf::from(&args[i + 1]));
     let options = Options::new(&FakeSecrets).with_targets(targets);
-    let base_heap = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base_heap, Ordering::Relaxed);
     let mut best = f64::INFINITY;
     let mut files = 0;
     let mut bytes = 0;
@@ -192,7 +210,17 @@ fn main() {
             best = best.min(secs);
         }
     }
-    let peak = PEAK.load(Ordering::Relaxed) - base_heap;
+    // The peak heap in one more run, not timed (see `COUNTING`); skipped
+    // with `--no-heap` (for profiles of the timed runs alone).
+    let mut peak = 0;
+    if !args.iter().any(|a| a == "--no-heap") {
+        CURRENT.store(0, Ordering::Relaxed);
+        PEAK.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::SeqCst);
+        drop(render(&tenants, &platform, &options).unwrap());
+        COUNTING.store(false, Ordering::SeqCst);
+        peak = PEAK.load(Ordering::Relaxed);
+    }
     println!(
         "{{\"impl\": \"tenant-render\", \"tenants\": {n}, \"files\": {files}, \"bytes\": {bytes}, \"seconds\": {best:.4}, \"peak_heap_bytes\": {peak}, \"vm_hwm_kib\": {}}}",
         vm_hwm_kib()

@@ -594,10 +594,8 @@ pub(crate) fn tenant_alerting_again(
 ) -> Option<TenantAlerting> {
     let mut found = Problems::default();
     let alerting = tenant_alerting(cx, tenant, &mut found);
-    for p in found.list {
-        if !problems.list.contains(&p) {
-            problems.list.push(p);
-        }
+    for p in found.into_list() {
+        problems.push_once(p);
     }
     alerting
 }

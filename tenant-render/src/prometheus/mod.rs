@@ -356,12 +356,7 @@ pub(crate) fn template_text(text: &str) -> String {
 /// kubernetes targets build the same rules and find the same problems.
 pub(crate) fn report(problems: &mut Problems, tenant: &Tenant, list: Vec<Problem>) {
     for p in list {
-        let known = problems
-            .iter()
-            .any(|r| r.tenant.as_deref() == Some(tenant.slug.as_str()) && r.problem == p);
-        if !known {
-            problems.tenant(tenant, p);
-        }
+        problems.tenant_once(tenant, p);
     }
 }
 
