@@ -585,19 +585,80 @@ pub(crate) fn tenant_alerting(
     })
 }
 
-/// [`tenant_alerting`] for a second shape of the same tenant (Mimir, the
-/// Operator): a problem already reported by another shape is not repeated.
-pub(crate) fn tenant_alerting_again(
-    cx: &Context<'_>,
-    tenant: &Tenant,
-    problems: &mut Problems,
-) -> Option<TenantAlerting> {
-    let mut found = Problems::default();
-    let alerting = tenant_alerting(cx, tenant, &mut found);
-    for p in found.into_list() {
-        problems.push_once(p);
+/// Each tenant's alerting, built once per render: the alertmanager, mimir
+/// and kubernetes targets write the same routes, receivers and templates
+/// in three shapes, and building them (localized templates, time
+/// intervals) was a tenth of each target's time.
+#[derive(Default)]
+pub(crate) struct Memo {
+    built: std::sync::Mutex<std::collections::HashMap<String, Built>>,
+}
+
+/// A tenant's alerting and the problems building it found.
+#[derive(Clone)]
+struct Built {
+    alerting: Option<std::sync::Arc<TenantAlerting>>,
+    problems: std::sync::Arc<[crate::RenderProblem]>,
+}
+
+impl Memo {
+    fn built(&self, cx: &Context<'_>, tenant: &Tenant) -> Built {
+        let slug = tenant.slug.as_str();
+        if let Some(found) = self.guard().get(slug) {
+            return Built::clone(found);
+        }
+        let mut found = Problems::default();
+        let alerting = tenant_alerting(cx, tenant, &mut found).map(std::sync::Arc::new);
+        let built = Built {
+            alerting,
+            problems: found.into_list().into(),
+        };
+        self.guard().insert(slug.to_owned(), built.clone());
+        built
     }
-    alerting
+
+    fn guard(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Built>> {
+        self.built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The tenant's alerting for the first shape (the alertmanager
+    /// target): every problem building it found is reported.
+    pub(crate) fn first(
+        &self,
+        cx: &Context<'_>,
+        tenant: &Tenant,
+        problems: &mut Problems,
+    ) -> Option<std::sync::Arc<TenantAlerting>> {
+        let built = self.built(cx, tenant);
+        for p in built.problems.iter() {
+            problems.push(p.clone());
+        }
+        built.alerting
+    }
+
+    /// The same for a second shape (Mimir, the Operator): a problem already
+    /// reported by another shape is not repeated.
+    pub(crate) fn again(
+        &self,
+        cx: &Context<'_>,
+        tenant: &Tenant,
+        problems: &mut Problems,
+    ) -> Option<std::sync::Arc<TenantAlerting>> {
+        let built = self.built(cx, tenant);
+        for p in built.problems.iter() {
+            problems.push_once(p.clone());
+        }
+        built.alerting
+    }
+
+    /// Frees what the memo holds, half of it on a second thread when
+    /// `workers` allows.
+    pub(crate) fn free(&self, workers: usize) {
+        let all = std::mem::take(&mut *self.guard());
+        crate::free_on(all.into_values().collect(), workers);
+    }
 }
 
 /// The inhibit rules: within one tenant only.
@@ -683,8 +744,16 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
     let mut files: Vec<(String, String, bool)> = Vec::new();
     let mut shards: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     let mut tenant_routes = Vec::new();
-    for tenant in cx.tenants {
-        let Some(alerting) = tenant_alerting(cx, tenant, problems) else {
+    // Each tenant's alerting on every core (no files: the tree, receivers
+    // and template shards are put together below, in the tenants' order).
+    let alertings = crate::per_tenant(
+        cx.tenants,
+        &mut Bundle::new(),
+        problems,
+        |tenant, _, problems| cx.alerting.first(cx, tenant, problems),
+    );
+    for (tenant, alerting) in cx.tenants.iter().zip(alertings) {
+        let Some(alerting) = alerting else {
             continue;
         };
         let mut route = alerting.route.clone();
@@ -759,6 +828,7 @@ mod tests {
             switches: &platform.switches,
             secrets: &FakeSecrets,
             rule_memo: crate::prometheus::Memo::default(),
+            alerting: Memo::default(),
         };
         let slugs: Vec<String> = (0..n).rev().map(|i| format!("t{i:05}-x")).collect();
         let routes = slugs

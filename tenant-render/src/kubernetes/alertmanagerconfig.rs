@@ -233,7 +233,7 @@ fn spec(cx: &Context<'_>, tenant: &Tenant, alerting: &TenantAlerting) -> Value {
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
     crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
-        let Some(alerting) = alertmanager::tenant_alerting_again(cx, tenant, problems) else {
+        let Some(alerting) = cx.alerting.again(cx, tenant, problems) else {
             return;
         };
         let slug = tenant.slug.as_str();

@@ -27,7 +27,7 @@ struct MimirAlertmanager {
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
     crate::per_tenant(cx.tenants, bundle, problems, |tenant, bundle, problems| {
-        let Some(alerting) = alertmanager::tenant_alerting_again(cx, tenant, problems) else {
+        let Some(alerting) = cx.alerting.again(cx, tenant, problems) else {
             return;
         };
         let template = alertmanager::template_file(tenant);
