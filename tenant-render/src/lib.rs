@@ -362,8 +362,8 @@ pub fn render(
     let workers = workers().min(wanted.len());
     let mut bundle = Bundle::new();
     if workers > 1 {
-        // The targets on all cores, each into its own bundle; the memo is
-        // shared (its entries do not depend on who computes them first), so
+        // The targets on all cores, each into its own bundle; the memos are
+        // shared (their entries do not depend on who computes them first), so
         // the files are the same whatever the schedule. Problems are only
         // exact in the sequential order (later shapes leave out what earlier
         // ones reported), so a render that finds any is run again below.

@@ -212,14 +212,14 @@ fn main() {
     }
     // The peak heap in one more run, not timed (see `COUNTING`); skipped
     // with `--no-heap` (for profiles of the timed runs alone).
-    let mut peak = 0;
+    let mut peak = "null".to_owned();
     if !args.iter().any(|a| a == "--no-heap") {
         CURRENT.store(0, Ordering::Relaxed);
         PEAK.store(0, Ordering::Relaxed);
         COUNTING.store(true, Ordering::SeqCst);
         drop(render(&tenants, &platform, &options).unwrap());
         COUNTING.store(false, Ordering::SeqCst);
-        peak = PEAK.load(Ordering::Relaxed);
+        peak = PEAK.load(Ordering::Relaxed).to_string();
     }
     println!(
         "{{\"impl\": \"tenant-render\", \"tenants\": {n}, \"files\": {files}, \"bytes\": {bytes}, \"seconds\": {best:.4}, \"peak_heap_bytes\": {peak}, \"vm_hwm_kib\": {}}}",
