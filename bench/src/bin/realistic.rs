@@ -163,7 +163,9 @@ fn main() {
         }
         ns.sort_by(f64::total_cmp);
         let median = ns[n / 2];
-        let ratio = dram_ns.map_or(String::new(), |d| format!(", {:.2}x the DRAM access", median / d));
+        let ratio = dram_ns.map_or(String::new(), |d| {
+            format!(", {:.2}x the DRAM access", median / d)
+        });
         println!(
             "tenant-kit, data evicted before each decision: median {median:.0} ns, p90 {:.0} ns over {n} decisions{ratio}",
             ns[n * 9 / 10]
