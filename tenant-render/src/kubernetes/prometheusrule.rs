@@ -15,11 +15,11 @@ use crate::{Bundle, Context, Problems, internal, names};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PrometheusRule {
+struct PrometheusRule<'a> {
     api_version: &'static str,
     kind: &'static str,
     metadata: Metadata,
-    spec: Spec,
+    spec: Spec<'a>,
 }
 
 #[derive(Serialize)]
@@ -30,8 +30,9 @@ struct Metadata {
 }
 
 #[derive(Serialize)]
-struct Spec {
-    groups: Vec<Group>,
+struct Spec<'a> {
+    /// Borrowed from the rule memo: serialized as they are, not copied.
+    groups: Vec<&'a Group>,
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
@@ -44,7 +45,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 return;
             }
         };
-        let groups: Vec<Group> = rules.all_groups().cloned().collect();
+        let groups: Vec<&Group> = rules.all_groups().collect();
         if groups.is_empty() {
             return;
         }

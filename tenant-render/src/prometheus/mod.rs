@@ -85,8 +85,9 @@ pub(crate) use memo::Memo;
 
 /// A rule file: `groups:`.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct RuleFile {
-    pub(crate) groups: Vec<Group>,
+pub(crate) struct RuleFile<'a> {
+    /// Borrowed from the memo: serialized as they are, not copied first.
+    pub(crate) groups: &'a [Group],
 }
 
 /// A rule group.
@@ -398,7 +399,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             write(
                 rules_path(tenant),
                 crate::escape::yaml::to_string(&RuleFile {
-                    groups: rules.rules.clone(),
+                    groups: &rules.rules,
                 }),
             );
         }
@@ -406,7 +407,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             write(
                 slo_rules_path(tenant),
                 crate::escape::yaml::to_string(&RuleFile {
-                    groups: rules.slo.clone(),
+                    groups: &rules.slo,
                 }),
             );
         }
