@@ -631,11 +631,7 @@ impl Memo {
         tenant: &Tenant,
         problems: &mut Problems,
     ) -> Option<std::sync::Arc<TenantAlerting>> {
-        let built = self.built(cx, tenant);
-        for p in built.problems.iter() {
-            problems.push(p.clone());
-        }
-        built.alerting
+        self.shape(cx, tenant, problems, Problems::push)
     }
 
     /// The same for a second shape (Mimir, the Operator): a problem already
@@ -646,9 +642,19 @@ impl Memo {
         tenant: &Tenant,
         problems: &mut Problems,
     ) -> Option<std::sync::Arc<TenantAlerting>> {
+        self.shape(cx, tenant, problems, Problems::push_once)
+    }
+
+    fn shape(
+        &self,
+        cx: &Context<'_>,
+        tenant: &Tenant,
+        problems: &mut Problems,
+        report: fn(&mut Problems, crate::RenderProblem),
+    ) -> Option<std::sync::Arc<TenantAlerting>> {
         let built = self.built(cx, tenant);
         for p in built.problems.iter() {
-            problems.push_once(p.clone());
+            report(problems, p.clone());
         }
         built.alerting
     }

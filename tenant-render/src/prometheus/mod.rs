@@ -406,9 +406,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
         if !rules.slo.is_empty() {
             write(
                 slo_rules_path(tenant),
-                crate::escape::yaml::to_string(&RuleFile {
-                    groups: &rules.slo,
-                }),
+                crate::escape::yaml::to_string(&RuleFile { groups: &rules.slo }),
             );
         }
         if let Some(t) = &rules.tests {
