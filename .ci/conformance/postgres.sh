@@ -95,6 +95,12 @@ else
   fail "acme_music_app has no SCRAM verifier"
 fi
 if grep -q "$ISO_PG_acme_music" "$ISO_OUT/postgres/acme-music.sql"; then fail "the script holds the cleartext password"; else pass "the script holds no cleartext password"; fi
+if [ "$(admin music -c "SELECT rolpassword FROM pg_authid WHERE rolname = 'lofi_twin_app'")" = "$ISO_PG_VERIFIER_lofi_twin" ]; then
+  pass "a verifier given as the password is stored as it is"
+else
+  fail "lofi_twin_app does not hold the verifier it was given"
+fi
+expect "the tenant whose verifier was given logs in with the password behind it" "1" lofi_twin_app "$ISO_PG_lofi_twin" music "SELECT 1"
 if python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if all(f["secret"] == (not f["path"].startswith("postgres/offboard/")) for f in m["files"] if f["path"].startswith("postgres/")) else 1)' "$ISO_OUT/MANIFEST.json"; then
   pass "isolation scripts are marked secret in MANIFEST.json, offboarding scripts are not"
 else

@@ -77,7 +77,9 @@ pub struct DatabaseIsolation {
     pub schema: SqlIdentifier,
     /// Login role the tenant's services use.
     pub role: SqlIdentifier,
-    /// The role's password.
+    /// The role's password, or its SCRAM-SHA-256 verifier
+    /// (`SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`), which is
+    /// written as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
     /// Most concurrent connections for the role.

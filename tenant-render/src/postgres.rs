@@ -54,7 +54,10 @@
 //! bodies are dollar-quoted with the tag `tk`, which no quoted text can
 //! contain. The password is never written: the script carries a
 //! SCRAM-SHA-256 verifier computed here (4096 iterations, PostgreSQL's
-//! default). Its salt is derived from the tenant's id and role name
+//! default), unless the secret already is such a verifier: then it is
+//! written as it is, as PostgreSQL's `PASSWORD '...'` would store it (the
+//! render never sees the password and computes nothing; an MD5 verifier or
+//! a malformed one is refused, see `supplied_verifier`). Its salt is derived from the tenant's id and role name
 //! (SHA-256 over both), so renders are byte-identical. The price: the salt
 //! is predictable and survives password rotations, so an attacker could
 //! precompute guesses for one role before obtaining its verifier; it still
@@ -568,8 +571,76 @@ fn verifier(cx: &Context<'_>, tenant: &Tenant) -> Result<String, Problem> {
             "must be printable ASCII: PostgreSQL prepares other passwords with SASLprep, which tenant-kit does not implement",
         ));
     }
+    if let Some(supplied) = supplied_verifier(password) {
+        return supplied.map_err(|reason| Problem::new(POINTER, reason));
+    }
     let salt = scram_salt(tenant.id.uuid().to_string().as_str(), db.role.as_str());
     Ok(scram_sha_256(password.as_bytes(), &salt, SCRAM_ITERATIONS))
+}
+
+/// The most PBKDF2 iterations a supplied verifier may ask for: each login
+/// of the role costs the shared server that many iterations (about 0.1 s
+/// at a million here), so a verifier cannot make logins a denial of service.
+pub(crate) const MAX_SUPPLIED_ITERATIONS: u32 = 1_000_000;
+
+/// A secret that is already a verifier, taken as PostgreSQL's own
+/// `PASSWORD '...'` takes one: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`
+/// (4 096 to [`MAX_SUPPLIED_ITERATIONS`] iterations, a salt of at least 16
+/// bytes, keys of 32, standard base64) is used as it is, so the render
+/// never sees the password and computes no PBKDF2. A secret that starts
+/// like one but is not whole, or an MD5 verifier (`md5` and 32 hex
+/// digits, which PostgreSQL would also store as it is, and which is weak),
+/// is refused rather than hashed as if it were the password. `None`: the
+/// secret is a password. The reasons never repeat the secret.
+pub(crate) fn supplied_verifier(secret: &str) -> Option<Result<String, String>> {
+    const WHOLE: &str = "give the password, or a whole verifier `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`";
+    if let Some(rest) = secret.strip_prefix("SCRAM-SHA-256$") {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let parts = rest.split_once('$').and_then(|(params, keys)| {
+            let (iterations, salt) = params.split_once(':')?;
+            let (stored, server) = keys.split_once(':')?;
+            Some((iterations, salt, stored, server))
+        });
+        let malformed =
+            |reason: String| format!("is a malformed SCRAM-SHA-256 verifier ({reason}): {WHOLE}");
+        let Some((iterations, salt, stored, server)) = parts else {
+            return Some(Err(malformed("it does not have the four parts".to_owned())));
+        };
+        let count = iterations
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| iterations.parse::<u32>().ok())
+            .flatten();
+        let checked = match count {
+            None => Err("its iteration count is not a number".to_owned()),
+            Some(n) if !(SCRAM_ITERATIONS..=MAX_SUPPLIED_ITERATIONS).contains(&n) => Err(format!(
+                "its iteration count is {n}; {SCRAM_ITERATIONS} to {MAX_SUPPLIED_ITERATIONS} are accepted"
+            )),
+            Some(_) => match (b64.decode(salt), b64.decode(stored), b64.decode(server)) {
+                (Ok(salt), _, _) if salt.len() < 16 => {
+                    Err(format!("its salt is {} bytes; at least 16", salt.len()))
+                }
+                (Ok(_), Ok(stored), Ok(server)) if stored.len() == 32 && server.len() == 32 => {
+                    Ok(secret.to_owned())
+                }
+                (Ok(_), Ok(_), Ok(_)) => Err("its keys are not 32 bytes each".to_owned()),
+                _ => Err("its salt or keys are not standard base64".to_owned()),
+            },
+        };
+        return Some(checked.map_err(malformed));
+    }
+    let md5 = secret
+        .strip_prefix("md5")
+        // As PostgreSQL tells one: lowercase hex digits only.
+        .is_some_and(|hex| {
+            hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        });
+    md5.then(|| {
+        Err(
+            "is an MD5 verifier, which PostgreSQL would store as it is and which is weak: give the password or a SCRAM-SHA-256 verifier"
+                .to_owned(),
+        )
+    })
 }
 
 /// The deterministic salt of a role's verifier: the first 16 bytes of
@@ -727,6 +798,90 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A verifier given as the secret (the conformance script logs in with
+    /// the password behind one, made by Python's hashlib).
+    #[test]
+    fn a_supplied_verifier_is_used_as_it_is_and_a_broken_one_refused() {
+        let salt = [7u8; 16];
+        let good = scram_sha_256(b"correct horse", &salt, 4096);
+        assert_eq!(supplied_verifier(&good), Some(Ok(good.clone())));
+        let more = scram_sha_256(b"correct horse", &salt, 100_000);
+        assert_eq!(supplied_verifier(&more), Some(Ok(more.clone())));
+        // Passwords, including ones that merely mention the scheme.
+        for password in [
+            "correct horse",
+            "scram-sha-256$4096:x$y:z",
+            " SCRAM-SHA-256$4096:x$y:z",
+            "SCRAM-SHA-1$4096:x$y:z",
+            "md5",
+            "md50123456789ABCDEF0123456789ABCDEF",
+            "md50123456789abcdef0123456789abcde",
+        ] {
+            assert_eq!(supplied_verifier(password), None, "{password}");
+        }
+        let (head, keys) = good.rsplit_once('$').unwrap();
+        let (stored, server) = keys.split_once(':').unwrap();
+        let salt64 = base64::engine::general_purpose::STANDARD.encode(salt);
+        let short_salt = base64::engine::general_purpose::STANDARD.encode([7u8; 15]);
+        let short_key = base64::engine::general_purpose::STANDARD.encode([1u8; 31]);
+        let broken = [
+            ("SCRAM-SHA-256$".to_owned(), "four parts"),
+            (format!("{head}${stored}"), "four parts"),
+            (
+                format!("SCRAM-SHA-256$4096${stored}:{server}"),
+                "four parts",
+            ),
+            (
+                format!("SCRAM-SHA-256$4095:{salt64}${stored}:{server}"),
+                "is 4095",
+            ),
+            (
+                format!("SCRAM-SHA-256$0:{salt64}${stored}:{server}"),
+                "is 0",
+            ),
+            (
+                format!("SCRAM-SHA-256$1000001:{salt64}${stored}:{server}"),
+                "is 1000001",
+            ),
+            (
+                format!("SCRAM-SHA-256$+4096:{salt64}${stored}:{server}"),
+                "not a number",
+            ),
+            (
+                format!("SCRAM-SHA-256$99999999999:{salt64}${stored}:{server}"),
+                "not a number",
+            ),
+            (
+                format!("SCRAM-SHA-256$4096:{short_salt}${stored}:{server}"),
+                "15 bytes",
+            ),
+            (
+                format!("SCRAM-SHA-256$4096:{salt64}${short_key}:{server}"),
+                "32 bytes",
+            ),
+            (
+                format!("SCRAM-SHA-256$4096:{salt64}${stored}:{server}x"),
+                "base64",
+            ),
+            (
+                format!("SCRAM-SHA-256$4096:{salt64}${stored}:{server}:{server}"),
+                "base64",
+            ),
+            (format!("{good} "), "base64"),
+            ("md50123456789abcdef0123456789abcdef".to_owned(), "MD5"),
+        ];
+        for (secret, why) in broken {
+            let reason = supplied_verifier(&secret)
+                .unwrap_or_else(|| panic!("taken as a password: {secret}"))
+                .unwrap_err();
+            assert!(reason.contains(why), "{secret}: {reason}");
+            // The reason never repeats the secret or its parts.
+            for part in [stored, server, salt64.as_str()] {
+                assert!(!reason.contains(part), "{reason}");
+            }
+        }
+    }
 
     /// The RFC 7677 test vector (the conformance script checks verifiers
     /// against a real server's login as well).

@@ -149,6 +149,55 @@ fn passwords_postgres_would_prepare_differently_are_refused() {
 }
 
 #[test]
+fn a_verifier_given_as_the_password_is_written_as_it_is() {
+    struct Fixed(String);
+    impl SecretResolver for Fixed {
+        fn resolve(&self, _: &Secret) -> Result<SecretString, String> {
+            Ok(SecretString::from(self.0.clone()))
+        }
+    }
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (salt, stored, server) = (
+        b64.encode([9u8; 16]),
+        b64.encode([1u8; 32]),
+        b64.encode([2u8; 32]),
+    );
+    let verifier = format!("SCRAM-SHA-256$8192:{salt}${stored}:{server}");
+    let tenants = examples();
+    let bundle = render(
+        &tenants,
+        &platform(),
+        &Options::new(&Fixed(verifier.clone())).with_targets([Target::Postgres]),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let written = sql::literal(&verifier).unwrap();
+    for t in &tenants {
+        let file = bundle
+            .get(&format!("postgres/{}.sql", t.slug.as_str()))
+            .unwrap();
+        assert!(file.is_secret());
+        assert!(file.contents().contains(&written), "{}", t.slug.as_str());
+        // Not hashed again: no verifier of 4 096 iterations beside it.
+        assert!(!file.contents().contains("SCRAM-SHA-256$4096"));
+    }
+    // One that only starts like a verifier is refused, not hashed as a
+    // password, and the reason does not repeat it.
+    for broken in [
+        format!("SCRAM-SHA-256$8192:{salt}${stored}"),
+        format!("SCRAM-SHA-256$1024:{salt}${stored}:{server}"),
+        "md50123456789abcdef0123456789abcdef".to_owned(),
+    ] {
+        let text = refused(&tenants, &Fixed(broken.clone()));
+        assert!(
+            text.contains("/isolation/database/password: is a"),
+            "{text}"
+        );
+        assert!(!text.contains(&stored) && !text.contains(&broken), "{text}");
+    }
+}
+
+#[test]
 fn tenants_sharing_roles_users_or_prefixes_are_refused() {
     let mut tenants = examples();
     let mut twin = tenants[0].clone();
