@@ -57,7 +57,8 @@
 //! default), unless the secret already is such a verifier: then it is
 //! written as it is, as PostgreSQL's `PASSWORD '...'` would store it (the
 //! render never sees the password and computes nothing; an MD5 verifier or
-//! a malformed one is refused, see `supplied_verifier`). Its salt is derived from the tenant's id and role name
+//! a malformed one is refused, see `supplied_verifier`). A computed
+//! verifier's salt is derived from the tenant's id and role name
 //! (SHA-256 over both), so renders are byte-identical. The price: the salt
 //! is predictable and survives password rotations, so an attacker could
 //! precompute guesses for one role before obtaining its verifier; it still

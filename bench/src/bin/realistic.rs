@@ -151,8 +151,10 @@ fn main() {
         let n = 500.min(reqs.len());
         let mut ns = Vec::with_capacity(n);
         for i in 0..n {
+            // Through `black_box`, so the read cannot be hoisted out of
+            // the loop as the same sum each time.
             let mut sum = 0u64;
-            for line in evict.chunks_exact(8) {
+            for line in black_box(&evict).chunks_exact(8) {
                 sum = sum.wrapping_add(line[0]);
             }
             black_box(sum);
