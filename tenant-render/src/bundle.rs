@@ -170,8 +170,11 @@ impl Bundle {
                 })
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
-            .unwrap_or_default();
+        let mut text = crate::json::to_string_pretty(
+            &serde_json::json!({ "files": files }),
+            160 * files.len(),
+        )
+        .unwrap_or_default();
         text.push('\n');
         text
     }

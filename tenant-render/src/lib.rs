@@ -8,6 +8,7 @@ use tenant_model::{PlatformConfig, Problem, QuotaLimits, Switches, Tenant};
 
 mod bundle;
 pub mod escape;
+mod json;
 pub mod names;
 mod secrets;
 pub mod slack;

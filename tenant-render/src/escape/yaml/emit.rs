@@ -18,13 +18,12 @@
 //! Strings are written plain when serde-saphyr would (block context, YAML
 //! 1.1 resolution), single-quoted for `.`, `#` and `-`, and double-quoted
 //! with its escapes otherwise. The one part of that decision not repeated
-//! here is whether a string reads as another type (`yes`, `0x1f`, `1:30`,
-//! `2024-01-01`, `.NaN`, ...): a string that could (it is short and starts
-//! with a letter, or starts with a digit, sign, dot or underscore and holds
-//! nothing but what numbers and dates are made of) is written by
-//! serde-saphyr itself, alone, and its text used. Those are a few short
-//! strings a file (durations such as `30s` are not among them: `s` is not
-//! in any number).
+//! here in full is whether a string reads as a number or a date (`0x1f`,
+//! `1:30`, `2024-01-01`, `.NaN`, ...): a string that could (it starts with
+//! a digit, sign, dot or underscore and holds nothing but what numbers and
+//! dates are made of) is written by serde-saphyr itself, alone, and its
+//! text used. Those are a few short strings a file (durations such as `30s`
+//! are not among them: `s` is in no number).
 
 use std::fmt;
 
@@ -98,15 +97,20 @@ enum Verdict {
     Ask,
 }
 
+/// The words a YAML 1.1 or 1.2 reader takes for a boolean, a null or a
+/// float.
+const WORDS: [&str; 11] = [
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
+];
+
 /// Whether `s` may be one of the strings a YAML reader resolves to another
 /// type. A superset: every string that does is among these.
 fn may_resolve(s: &str) -> bool {
     let bytes = s.as_bytes();
     match bytes.first() {
         None => true,
-        // `y`, `no`, `on`, `off`, `yes`, `true`, `null`, `nan`, `inf`,
-        // `false`, in any case: five letters at most.
-        Some(b) if b.is_ascii_alphabetic() => bytes.len() <= 5,
+        // Starting with a letter, only these words resolve, in any case.
+        Some(b) if b.is_ascii_alphabetic() => WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)),
         // Numbers (decimal, `0x`, `0o`, `0b`, exponents, underscores),
         // base-60 (`1:30`), `.inf`, `.nan` and timestamps are made of these.
         Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'_') => bytes.iter().all(|&b| {
