@@ -375,10 +375,9 @@ pub fn render(
             (part, found)
         });
         if parts.iter().all(|(_, found)| found.is_empty()) {
-            for (part, _) in parts {
-                if let Err(error) = bundle.absorb(part) {
-                    internal(&mut problems, error);
-                }
+            let parts = parts.into_iter().map(|(part, _)| part).collect();
+            if let Err(error) = bundle.absorb(parts) {
+                internal(&mut problems, error);
             }
         } else {
             bundle = Bundle::new();
@@ -456,14 +455,16 @@ pub(crate) fn per_tenant<'t, R: Send>(
         (part, found, values)
     });
     let mut values = Vec::with_capacity(tenants.len());
+    let mut bundles = Vec::with_capacity(parts.len());
     for (part, found, chunk_values) in parts {
         for p in found {
             problems.push(p);
         }
-        if let Err(error) = bundle.absorb(part) {
-            internal(problems, error);
-        }
+        bundles.push(part);
         values.extend(chunk_values);
+    }
+    if let Err(error) = bundle.absorb(bundles) {
+        internal(problems, error);
     }
     values
 }
