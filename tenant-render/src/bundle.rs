@@ -163,35 +163,48 @@ impl Bundle {
 
     /// `MANIFEST.json`: every file with its sha256 and whether it is secret,
     /// in path order (the manifest does not list itself).
+    ///
+    /// The text is what `serde_json::to_string_pretty` writes for
+    /// `{"files": [{"path", "secret", "sha256"}, ...]}` (keys sorted), but
+    /// written directly, each chunk of files on a core with its hashes:
+    /// paths are plain ASCII without quotes or backslashes
+    /// ([`Bundle::insert`] refuses any other), so nothing needs escaping,
+    /// and the key order cannot depend on serde_json's features.
     pub fn manifest(&self) -> String {
         let listed: Vec<(&String, &File)> = self
             .files
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST)
             .collect();
-        // The hashes on every core, in chunks of files, in path order.
+        if listed.is_empty() {
+            return "{\n  \"files\": []\n}\n".to_owned();
+        }
         let chunks: Vec<&[(&String, &File)]> = listed.chunks(256).collect();
         let workers = crate::workers().min(chunks.len()).max(1);
-        let hashes: Vec<Vec<String>> = crate::parallel(&chunks, workers, |chunk| {
-            chunk.iter().map(|(_, file)| file.sha256()).collect()
+        let parts: Vec<String> = crate::parallel(&chunks, workers, |chunk| {
+            let mut text = String::with_capacity(chunk.len() * 160);
+            for (path, file) in chunk.iter() {
+                text.push_str(",\n    {\n      \"path\": \"");
+                text.push_str(path);
+                text.push_str("\",\n      \"secret\": ");
+                text.push_str(if file.secret { "true" } else { "false" });
+                text.push_str(",\n      \"sha256\": \"");
+                text.push_str(&file.sha256());
+                text.push_str("\"\n    }");
+            }
+            text
         });
-        let files: Vec<serde_json::Value> = listed
-            .iter()
-            .zip(hashes.into_iter().flatten())
-            .map(|((path, file), sha256)| {
-                serde_json::json!({
-                    "path": path,
-                    "sha256": sha256,
-                    "secret": file.secret,
-                })
-            })
-            .collect();
-        let mut text = crate::json::to_string_pretty(
-            &serde_json::json!({ "files": files }),
-            160 * files.len(),
-        )
-        .unwrap_or_default();
-        text.push('\n');
+        let mut text = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 32);
+        text.push_str("{\n  \"files\": [");
+        for (i, part) in parts.iter().enumerate() {
+            // The first entry follows `[` without a comma.
+            text.push_str(if i == 0 {
+                part.strip_prefix(',').unwrap_or(part)
+            } else {
+                part
+            });
+        }
+        text.push_str("\n  ]\n}\n");
         text
     }
 }
@@ -237,14 +250,58 @@ mod tests {
         };
         let mut b = part(&["m/1"]);
         // Interleaved, out of order and empty parts.
-        b.absorb(vec![part(&["z/1", "a/2"]), Bundle::new(), part(&["a/1", "m/2"])])
-            .unwrap();
+        b.absorb(vec![
+            part(&["z/1", "a/2"]),
+            Bundle::new(),
+            part(&["a/1", "m/2"]),
+        ])
+        .unwrap();
         let paths: Vec<&str> = b.iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["a/1", "a/2", "m/1", "m/2", "z/1"]);
         assert_eq!(b.get("m/2").unwrap().contents(), "m/2\n");
         let error = b.absorb(vec![part(&["b/1"]), part(&["m/1"])]).unwrap_err();
         assert_eq!(error.path, "m/1");
         assert_eq!(b.len(), 6, "{b:?}");
+    }
+
+    /// The manifest is the pretty JSON serde_json writes for it, for none,
+    /// one and more files than a chunk.
+    #[test]
+    fn manifest_is_serde_jsons_pretty_text() {
+        #[derive(serde::Serialize)]
+        struct Entry {
+            path: String,
+            secret: bool,
+            sha256: String,
+        }
+        #[derive(serde::Serialize)]
+        struct Manifest {
+            files: Vec<Entry>,
+        }
+        for n in [0, 1, 600] {
+            let mut b = Bundle::new();
+            for i in 0..n {
+                let path = format!("d/f{i:04}.yml");
+                if i % 3 == 0 {
+                    b.insert_secret(path, format!("s{i}")).unwrap();
+                } else {
+                    b.insert(path, format!("{i}")).unwrap();
+                }
+            }
+            let expected = Manifest {
+                files: b
+                    .iter()
+                    .map(|(path, file)| Entry {
+                        path: path.to_owned(),
+                        secret: file.is_secret(),
+                        sha256: file.sha256(),
+                    })
+                    .collect(),
+            };
+            let mut expected = serde_json::to_string_pretty(&expected).unwrap();
+            expected.push('\n');
+            assert_eq!(b.manifest(), expected, "{n} files");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::io;
 
 use serde::Serialize;
+use serde_json::Value;
 use serde_json::ser::Formatter;
 
 /// `value` as pretty JSON; `capacity` is a guess of its length.
@@ -21,6 +22,43 @@ pub(crate) fn to_string_pretty<T: Serialize + ?Sized>(
     ))?;
     // serde_json writes UTF-8 only; checked rather than assumed.
     String::from_utf8(buf).map_err(serde::ser::Error::custom)
+}
+
+/// `serialize_with` for a [`serde_json::Value`] written to a file: every
+/// object's keys in sorted order, whatever the build. `serde_json::Map`
+/// keeps insertion order when any crate of the build turns on serde_json's
+/// `preserve_order` feature and sorts its keys otherwise, so a file written
+/// from a `Value` as it is would depend on a library user's other
+/// dependencies (cedar-policy, for one, turns it on).
+pub(crate) fn sorted<S: serde::Serializer>(value: &Value, s: S) -> Result<S::Ok, S::Error> {
+    Sorted(value).serialize(s)
+}
+
+struct Sorted<'a>(&'a Value);
+
+impl Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut out = s.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    out.serialize_entry(key, &Sorted(value))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => {
+                let mut out = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Sorted(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(s),
+        }
+    }
 }
 
 /// A line break and the indentation of 64 levels.
@@ -114,7 +152,6 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
 
     use proptest::prelude::*;
-    use serde_json::Value;
 
     use super::*;
 
@@ -142,6 +179,29 @@ mod tests {
         fn writes_what_serde_json_writes(v in value()) {
             prop_assert_eq!(to_string_pretty(&v, 0).unwrap(), serde_json::to_string_pretty(&v).unwrap());
         }
+    }
+
+    /// Sorted at every depth, whichever order the map keeps (insertion
+    /// order with serde_json's `preserve_order`, which `.ci/run` also tests
+    /// the renderers' snapshots with).
+    #[test]
+    fn sorted_keys_at_every_depth() {
+        let mut inner = serde_json::Map::new();
+        inner.insert("z".into(), Value::from(1));
+        inner.insert("a".into(), Value::from(2));
+        let mut outer = serde_json::Map::new();
+        outer.insert("y".into(), Value::Array(vec![Value::Object(inner.clone())]));
+        outer.insert("b".into(), Value::Object(inner));
+        #[derive(Serialize)]
+        struct File {
+            #[serde(serialize_with = "sorted")]
+            spec: Value,
+        }
+        let text = serde_json::to_string(&File {
+            spec: Value::Object(outer),
+        })
+        .unwrap();
+        assert_eq!(text, r#"{"spec":{"b":{"a":2,"z":1},"y":[{"a":2,"z":1}]}}"#);
     }
 
     /// Deeper than the line-break table.

@@ -45,6 +45,7 @@ struct Metadata {
 
 #[derive(Serialize)]
 struct Spec {
+    #[serde(serialize_with = "crate::json::sorted")]
     spec: Value,
 }
 

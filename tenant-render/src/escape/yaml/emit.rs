@@ -176,22 +176,39 @@ fn must_escape(ch: char) -> bool {
         )
 }
 
-/// No character to escape, none `forbidden`, and no `#` after white space
-/// (where a plain scalar would end and a comment begin).
-fn plain_body(s: &str, forbidden: fn(char) -> bool) -> bool {
-    if s.is_ascii() {
-        let mut after_space = false;
-        for &b in s.as_bytes() {
-            if b < 0x20 || b == 0x7f || forbidden(char::from(b)) || (b == b'#' && after_space) {
-                return false;
-            }
-            after_space = b == b' ';
+/// Whether `s`, past [`plain_start`], can stay plain: no character to
+/// escape and no `#` after white space (where a comment would begin); for
+/// a value no `: ` and no `:` at the end, for a key (which may be read in
+/// flow context too) none of `:,[]{}`. One pass over ASCII text.
+fn plain_body(s: &str, key: bool) -> bool {
+    let mut prev = 0u8;
+    for &b in s.as_bytes() {
+        match b {
+            0x80.. => return plain_body_chars(s, key),
+            0..0x20 | 0x7f => return false,
+            b'#' if prev == b' ' => return false,
+            b' ' if prev == b':' && !key => return false,
+            b':' | b',' | b'[' | b']' | b'{' | b'}' if key => return false,
+            _ => {}
         }
-        return true;
+        prev = b;
+    }
+    // No white space at the end (`plain_start`), so this is the last
+    // character but white space.
+    key || prev != b':'
+}
+
+/// [`plain_body`] for text that is not all ASCII.
+fn plain_body_chars(s: &str, key: bool) -> bool {
+    if !key && (s.contains(": ") || s.trim_end().ends_with(':')) {
+        return false;
     }
     let mut after_space = false;
     for ch in s.chars() {
-        if must_escape(ch) || forbidden(ch) || (ch == '#' && after_space) {
+        if must_escape(ch)
+            || (key && matches!(ch, ':' | ',' | '[' | ']' | '{' | '}'))
+            || (ch == '#' && after_space)
+        {
             return false;
         }
         after_space = ch.is_whitespace();
@@ -201,12 +218,8 @@ fn plain_body(s: &str, forbidden: fn(char) -> bool) -> bool {
 
 fn value_verdict(s: &str) -> Verdict {
     if may_resolve(s) {
-        return Verdict::Ask;
-    }
-    if !plain_start(s) || s.contains(": ") || s.trim_end().ends_with(':') {
-        return Verdict::Quoted;
-    }
-    if plain_body(s, |_| false) {
+        Verdict::Ask
+    } else if plain_start(s) && plain_body(s, false) {
         Verdict::Plain
     } else {
         Verdict::Quoted
@@ -215,11 +228,8 @@ fn value_verdict(s: &str) -> Verdict {
 
 fn key_verdict(s: &str) -> Verdict {
     if may_resolve(s) {
-        return Verdict::Ask;
-    }
-    // Keys may also be read in flow context, so they keep `,[]{}` quoted,
-    // and `:` anywhere.
-    if plain_start(s) && plain_body(s, |c| matches!(c, ':' | ',' | '[' | ']' | '{' | '}')) {
+        Verdict::Ask
+    } else if plain_start(s) && plain_body(s, true) {
         Verdict::Plain
     } else {
         Verdict::Quoted
@@ -233,6 +243,11 @@ fn quote(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        // Most bytes need nothing: skip them without the full match.
+        if !matches!(b, 0..0x20 | b'"' | b'\\' | 0x7f | 0xc2 | 0xe2 | 0xef) {
+            i += 1;
+            continue;
+        }
         let (len, escape) = special(bytes, i, b);
         if let Some(escape) = escape {
             out.push_str(s.get(start..i).unwrap_or_default());
