@@ -1,8 +1,9 @@
 //! The `Localizer`: a tenant's fallback chain of Fluent bundles, with its time
 //! zone and overrides, that formats messages into text.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -202,6 +203,60 @@ impl Localizer {
             time_zone: config.time_zone,
         }
     }
+
+    /// The localizer of `locale` and `time_zone` with no overrides and no
+    /// `Accept-Language`, built once per process and then shared: building
+    /// one makes a Fluent bundle per locale of the chain, and a renderer
+    /// that needs one per tenant would otherwise rebuild the same few
+    /// (tenants share locales and time zones) thousands of times. The same
+    /// as `Localizer::new(&LocalizerConfig::new(locale, time_zone))`.
+    ///
+    /// At most [`Localizer::SHARED_MAX`] localizers are kept; past that,
+    /// each call builds a new one (a caller passing arbitrary tags cannot
+    /// grow the process without bound).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tenant_i18n::{Args, Localizer, Tz};
+    ///
+    /// let fr = Localizer::shared(&"fr".parse()?, Tz::Europe__Paris);
+    /// let again = Localizer::shared(&"fr".parse()?, Tz::Europe__Paris);
+    /// assert!(std::sync::Arc::ptr_eq(&fr, &again));
+    /// let one = Args::new().with("count", 1);
+    /// assert_eq!(fr.format("alerts-firing-count", &one)?, "1 alerte en cours");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn shared(locale: &LanguageIdentifier, time_zone: Tz) -> Arc<Localizer> {
+        type Shared = HashMap<(LanguageIdentifier, Tz), Arc<Localizer>>;
+        static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+        let shared = SHARED.get_or_init(Mutex::default);
+        let key = (locale.clone(), time_zone);
+        if let Some(found) = shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Arc::clone(found);
+        }
+        // Built outside the lock; two threads may both build it the first
+        // time, and keep the same one.
+        let built = Arc::new(Localizer::new(&LocalizerConfig::new(
+            locale.clone(),
+            time_zone,
+        )));
+        let mut map = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = map.get(&key) {
+            return Arc::clone(found);
+        }
+        if map.len() < Self::SHARED_MAX {
+            map.insert(key, Arc::clone(&built));
+        }
+        built
+    }
+
+    /// How many localizers [`Localizer::shared`] keeps.
+    pub const SHARED_MAX: usize = 1024;
 
     /// The fallback chain: the locales tried, in order.
     pub fn locales(&self) -> Vec<&LanguageIdentifier> {
@@ -456,6 +511,37 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
+
+    /// Shared localizers are the same object each time, up to the bound;
+    /// past it each call builds its own, and formats the same.
+    #[test]
+    fn shared_localizers_are_kept_up_to_a_bound() {
+        #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+        let locales: Vec<LanguageIdentifier> = ["en", "fr", "de", "es", "it"]
+            .iter()
+            .map(|t| t.parse().unwrap())
+            .collect();
+        let keys = chrono_tz::TZ_VARIANTS
+            .iter()
+            .flat_map(|tz| locales.iter().map(move |l| (l.clone(), *tz)));
+        let mut unkept = None;
+        for (locale, tz) in keys {
+            let a = Localizer::shared(&locale, tz);
+            let b = Localizer::shared(&locale, tz);
+            assert_eq!(a.locales(), b.locales());
+            assert_eq!(a.time_zone(), tz);
+            if !Arc::ptr_eq(&a, &b) {
+                unkept = Some((locale, tz));
+                break;
+            }
+        }
+        assert!(unkept.is_some(), "more keys than the bound were all kept");
+        let first = Localizer::shared(&locales[0], chrono_tz::TZ_VARIANTS[0]);
+        assert!(Arc::ptr_eq(
+            &first,
+            &Localizer::shared(&locales[0], chrono_tz::TZ_VARIANTS[0])
+        ));
+    }
 
     #[test]
     fn localizer_is_send_and_sync() {

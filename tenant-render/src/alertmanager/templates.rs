@@ -17,6 +17,8 @@
 //! values are mrkdwn-escaped when the notification is sent, with the only
 //! function Alertmanager 0.25 has for it, `reReplaceAll`.
 
+use std::sync::Arc;
+
 use tenant_i18n::{Args, Localizer, LocalizerConfig, TenantOverrides};
 use tenant_model::{Problem, Severity, Tenant};
 
@@ -68,9 +70,18 @@ impl TemplateSet {
 }
 
 /// The localizer of a tenant, with the overrides of one of its templates.
-pub(crate) fn localizer(tenant: &Tenant, template: Option<usize>) -> Result<Localizer, Problem> {
+pub(crate) fn localizer(
+    tenant: &Tenant,
+    template: Option<usize>,
+) -> Result<Arc<Localizer>, Problem> {
+    let Some(i) = template else {
+        return Ok(Localizer::shared(
+            tenant.locale.langid(),
+            tenant.time_zone.tz(),
+        ));
+    };
     let mut config = LocalizerConfig::new(tenant.locale.langid().clone(), tenant.time_zone.tz());
-    if let Some(i) = template {
+    {
         let Some(t) = tenant.slack.templates.get(i) else {
             return Err(Problem::new(
                 format!("/slack/templates/{i}"),
@@ -88,7 +99,7 @@ pub(crate) fn localizer(tenant: &Tenant, template: Option<usize>) -> Result<Loca
             )
         })?;
     }
-    Ok(Localizer::new(&config))
+    Ok(Arc::new(Localizer::new(&config)))
 }
 
 /// The template set of a tenant (`template`: index into `slack.templates`).
@@ -191,7 +202,7 @@ pub(crate) fn field_titles(tenant: &Tenant) -> Result<(String, String, String), 
     let l10n = localizer(tenant, None)?;
     let get = |id: &str| {
         l10n.format(id, &Args::new())
-            .map(|t| literal(&t))
+            .map(|t: String| literal(&t))
             .map_err(|e| {
                 Problem::new(
                     "/locale",

@@ -46,7 +46,7 @@ mod generated;
 mod model;
 mod provisioning;
 
-use tenant_i18n::{Args, Localizer, LocalizerConfig};
+use tenant_i18n::{Args, Localizer};
 use tenant_model::{DashboardMode, Problem, Tenant};
 
 use crate::escape::html;
@@ -107,10 +107,7 @@ pub(crate) fn tenant_dashboards(
     mode: DashboardMode,
     problems: &mut Problems,
 ) -> Vec<(String, Dashboard)> {
-    let i18n = Localizer::new(&LocalizerConfig::new(
-        tenant.locale.langid().clone(),
-        tenant.time_zone.tz(),
-    ));
+    let i18n = Localizer::shared(tenant.locale.langid(), tenant.time_zone.tz());
     let mut b = Builder {
         cx,
         tenant,
