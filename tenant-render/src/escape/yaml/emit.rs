@@ -177,25 +177,55 @@ fn must_escape(ch: char) -> bool {
 }
 
 /// Whether `s`, past [`plain_start`], can stay plain: no character to
-/// escape and no `#` after white space (where a comment would begin); for
-/// a value no `: ` and no `:` at the end, for a key (which may be read in
-/// flow context too) none of `:,[]{}`. One pass over ASCII text.
+/// escape and no `#` after a space (where a comment would begin); for a
+/// value no `: ` and no `:` at the end, for a key (which may be read in flow
+/// context too) none of `:,[]{}`. Values, which can be long (queries,
+/// summaries), are scanned eight bytes at a time past the bytes that need
+/// no closer look.
 fn plain_body(s: &str, key: bool) -> bool {
-    let mut prev = 0u8;
-    for &b in s.as_bytes() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !key
+            && let Some(word) = bytes
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && quiet(u64::from_le_bytes(word))
+        {
+            i += 8;
+            continue;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         match b {
             0x80.. => return plain_body_chars(s, key),
             0..0x20 | 0x7f => return false,
-            b'#' if prev == b' ' => return false,
-            b' ' if prev == b':' && !key => return false,
-            b':' | b',' | b'[' | b']' | b'{' | b'}' if key => return false,
+            b'#' if i > 0 && bytes.get(i - 1) == Some(&b' ') => return false,
+            b':' if key || matches!(bytes.get(i + 1), None | Some(&b' ')) => return false,
+            b',' | b'[' | b']' | b'{' | b'}' if key => return false,
             _ => {}
         }
-        prev = b;
+        i += 1;
     }
-    // No white space at the end (`plain_start`), so this is the last
-    // character but white space.
-    key || prev != b':'
+    true
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `v` is zero.
+fn zero_byte(v: u64) -> bool {
+    v.wrapping_sub(ONES) & !v & HIGHS != 0
+}
+
+/// Whether none of the eight bytes of `x` is one [`plain_body`] looks at
+/// in a value: non-ASCII, a control character, `#` or `:`.
+fn quiet(x: u64) -> bool {
+    x & HIGHS == 0
+        // A byte below 0x20 (with no high bit set, exact).
+        && x.wrapping_sub(ONES * 0x20) & !x & HIGHS == 0
+        && !zero_byte(x ^ (ONES * 0x7f))
+        && !zero_byte(x ^ (ONES * u64::from(b'#')))
+        && !zero_byte(x ^ (ONES * u64::from(b':')))
 }
 
 /// [`plain_body`] for text that is not all ASCII.
@@ -1094,6 +1124,9 @@ mod tests {
             proptest::sample::select(TRICKY).prop_map(str::to_owned),
             "[a-z0-9 :#.,?'\"\\\\\t\n~<=_+&*!|>%@`\\[\\]{}-]{0,8}",
             "[0-9:.+_eExXoObBtTZinf, -]{1,12}",
+            // Long enough for the eight-byte scan, with a byte it must see.
+            "[a-z #:]{0,20}[:# \t\u{7f}\u{80}\u{a0}\u{2028}\\\"][a-z #:]{0,20}",
+            "[a-z(){}=~\"., ]{8,40}",
             "[a-zA-Z]{1,6}",
             proptest::collection::vec(
                 proptest::sample::select(
