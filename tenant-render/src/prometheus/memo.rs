@@ -34,7 +34,13 @@ type Models = HashMap<(String, String), Option<Arc<SloModel>>>;
 /// The memo of one render.
 #[derive(Default)]
 pub(crate) struct Memo {
-    locked: Mutex<HashMap<String, Result<String, LockError>>>,
+    /// Shared queries locked with the placeholder slug, split where its
+    /// matcher is (the pieces between which the tenant's goes), for the
+    /// tenant label in `label`.
+    locked: Mutex<HashMap<String, Result<Arc<[String]>, LockError>>>,
+    /// The tenant label the shared queries were locked with (one render has
+    /// one; a call with another is locked on its own).
+    label: std::sync::OnceLock<String>,
     rules: Mutex<BTreeMap<String, Rules>>,
     models: Mutex<Models>,
 }
@@ -52,25 +58,25 @@ pub(crate) fn shareable(expr: &str, label: &str) -> bool {
 impl Memo {
     /// [`promql::lock`], shared between tenants where that is exact.
     pub(crate) fn lock(&self, expr: &str, label: &str, slug: &str) -> Result<String, LockError> {
-        if !shareable(expr, label) {
+        if !shareable(expr, label) || self.label.get_or_init(|| label.to_owned()) != label {
             return promql::lock(expr, label, slug);
         }
-        let generic = {
+        let pieces = {
             let mut map = guard(&self.locked);
             if let Some(found) = map.get(expr) {
                 found.clone()
             } else {
-                let locked = promql::lock(expr, label, PLACEHOLDER_SLUG);
-                map.insert(expr.to_owned(), locked.clone());
-                locked
+                let placeholder = promql::matcher(label, PLACEHOLDER_SLUG);
+                let pieces = promql::lock(expr, label, PLACEHOLDER_SLUG).map(|text| {
+                    text.split(placeholder.as_str())
+                        .map(str::to_owned)
+                        .collect::<Arc<[String]>>()
+                });
+                map.insert(expr.to_owned(), pieces.clone());
+                pieces
             }
         };
-        generic.map(|text| {
-            text.replace(
-                &promql::matcher(label, PLACEHOLDER_SLUG),
-                &promql::matcher(label, slug),
-            )
-        })
+        pieces.map(|pieces| pieces.join(&promql::matcher(label, slug)))
     }
 
     /// [`promql::lock_sli`], shared like [`Memo::lock`].

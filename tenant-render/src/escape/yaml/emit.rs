@@ -273,7 +273,16 @@ fn quote(out: &mut String, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // Most bytes need nothing: skip them without the full match.
+        // Most bytes need nothing: skip them eight at a time, or one at a
+        // time without the full match.
+        if let Some(word) = bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && unescaped(u64::from_le_bytes(word))
+        {
+            i += 8;
+            continue;
+        }
         if !matches!(b, 0..0x20 | b'"' | b'\\' | 0x7f | 0xc2 | 0xe2 | 0xef) {
             i += 1;
             continue;
@@ -288,6 +297,16 @@ fn quote(out: &mut String, s: &str) {
     }
     out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
+}
+
+/// Whether none of the eight bytes of `x` may need an escape: all ASCII,
+/// no control character, no `"` and no `\\`.
+fn unescaped(x: u64) -> bool {
+    x & HIGHS == 0
+        && x.wrapping_sub(ONES * 0x20) & !x & HIGHS == 0
+        && !zero_byte(x ^ (ONES * 0x7f))
+        && !zero_byte(x ^ (ONES * u64::from(b'"')))
+        && !zero_byte(x ^ (ONES * u64::from(b'\\')))
 }
 
 /// How a character is escaped inside double quotes.
