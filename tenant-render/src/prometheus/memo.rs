@@ -28,6 +28,10 @@ pub(crate) const PLACEHOLDER_SLUG: &str = "tenant-kit-placeholder-slug";
 /// A tenant's rules as [`super::tenant_rules`] returns them.
 pub(crate) type Rules = Result<Option<Arc<TenantRules>>, Vec<Problem>>;
 
+/// A shared query locked with the placeholder slug, split where the
+/// placeholder's matcher is.
+type Pieces = Result<Arc<[String]>, LockError>;
+
 /// SLI models by their (error, total) query text.
 type Models = HashMap<(String, String), Option<Arc<SloModel>>>;
 
@@ -37,7 +41,7 @@ pub(crate) struct Memo {
     /// Shared queries locked with the placeholder slug, split where its
     /// matcher is (the pieces between which the tenant's goes), for the
     /// tenant label in `label`.
-    locked: Mutex<HashMap<String, Result<Arc<[String]>, LockError>>>,
+    locked: Mutex<HashMap<String, Pieces>>,
     /// The tenant label the shared queries were locked with (one render has
     /// one; a call with another is locked on its own).
     label: std::sync::OnceLock<String>,
