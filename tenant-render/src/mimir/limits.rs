@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::prometheus::{Group, report, tenant_rules};
+use crate::prometheus::{Unlocked, report, tenant_rules};
 use crate::{Bundle, Context, Problems, internal};
 
 #[derive(Serialize)]
@@ -39,9 +39,9 @@ struct Limits {
 }
 
 #[derive(Serialize)]
-struct Namespace {
+struct Namespace<'a> {
     namespace: String,
-    groups: Vec<Group>,
+    groups: Vec<Unlocked<'a>>,
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {

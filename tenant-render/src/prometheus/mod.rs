@@ -136,29 +136,69 @@ impl TenantRules {
         self.rules.iter().chain(self.slo.iter())
     }
 
-    /// Every group with its expressions unlocked (for Mimir).
-    pub(crate) fn unlocked_groups(&self) -> Vec<Group> {
-        // Field by field: `..g.clone()` would copy every rule once more
-        // only to drop it.
-        self.all_groups()
-            .map(|g| Group {
-                name: g.name.clone(),
-                interval: g.interval.clone(),
-                rules: g
-                    .rules
-                    .iter()
-                    .map(|r| Rule {
-                        record: r.record.clone(),
-                        alert: r.alert.clone(),
-                        expr: r.unlocked_expr.clone(),
-                        unlocked_expr: String::new(),
-                        for_duration: r.for_duration.clone(),
-                        labels: r.labels.clone(),
-                        annotations: r.annotations.clone(),
-                    })
-                    .collect(),
-            })
-            .collect()
+    /// Every group with its expressions unlocked (for Mimir), as a view
+    /// that serializes like the groups would with `unlocked_expr` in place
+    /// of `expr`: copying every rule for it was the Mimir target's largest
+    /// cost after writing.
+    pub(crate) fn unlocked_groups(&self) -> Vec<Unlocked<'_>> {
+        self.all_groups().map(Unlocked).collect()
+    }
+}
+
+/// A [`Group`] whose rules serialize with their unlocked expressions.
+pub(crate) struct Unlocked<'a>(&'a Group);
+
+impl Serialize for Unlocked<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let g = self.0;
+        let mut out = s.serialize_struct("Group", 3)?;
+        out.serialize_field("name", &g.name)?;
+        out.serialize_field("interval", &g.interval)?;
+        out.serialize_field("rules", &UnlockedRules(&g.rules))?;
+        out.end()
+    }
+}
+
+struct UnlockedRules<'a>(&'a [Rule]);
+
+impl Serialize for UnlockedRules<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(UnlockedRule))
+    }
+}
+
+/// A [`Rule`] serialized as derived, but with `unlocked_expr` as `expr`.
+struct UnlockedRule<'a>(&'a Rule);
+
+impl Serialize for UnlockedRule<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = self.0;
+        let len = 1
+            + usize::from(r.record.is_some())
+            + usize::from(r.alert.is_some())
+            + usize::from(r.for_duration.is_some())
+            + usize::from(!r.labels.is_empty())
+            + usize::from(!r.annotations.is_empty());
+        let mut out = s.serialize_struct("Rule", len)?;
+        if let Some(record) = &r.record {
+            out.serialize_field("record", record)?;
+        }
+        if let Some(alert) = &r.alert {
+            out.serialize_field("alert", alert)?;
+        }
+        out.serialize_field("expr", &r.unlocked_expr)?;
+        if let Some(d) = &r.for_duration {
+            out.serialize_field("for", d)?;
+        }
+        if !r.labels.is_empty() {
+            out.serialize_field("labels", &r.labels)?;
+        }
+        if !r.annotations.is_empty() {
+            out.serialize_field("annotations", &r.annotations)?;
+        }
+        out.end()
     }
 }
 
@@ -413,4 +453,70 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             write(tests_path(tenant), crate::escape::yaml::to_string(t));
         }
     });
+}
+
+#[cfg(test)]
+mod unlocked_tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+
+    /// The view writes what a copy of the groups with `unlocked_expr` as
+    /// `expr` wrote, for rules with and without each optional field.
+    #[test]
+    fn unlocked_view_serializes_like_an_unlocked_copy() {
+        let full = Rule {
+            record: None,
+            alert: Some("HighErrorRate".into()),
+            expr: "up{tenant=\"a\"} == 0".into(),
+            unlocked_expr: "up == 0".into(),
+            for_duration: Some("5m".into()),
+            labels: BTreeMap::from([("severity".into(), "page".into())]),
+            annotations: BTreeMap::from([("summary".into(), "a: b #c".into())]),
+        };
+        let bare = Rule {
+            record: Some("job:up:sum".into()),
+            alert: None,
+            expr: "sum(up{tenant=\"a\"})".into(),
+            unlocked_expr: "sum(up)".into(),
+            for_duration: None,
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+        };
+        let groups = [
+            Group {
+                name: "g".into(),
+                interval: "30s".into(),
+                rules: vec![full, bare],
+            },
+            Group {
+                name: "empty".into(),
+                interval: "1m".into(),
+                rules: vec![],
+            },
+        ];
+        let copy: Vec<Group> = groups
+            .iter()
+            .map(|g| Group {
+                rules: g
+                    .rules
+                    .iter()
+                    .map(|r| Rule {
+                        expr: r.unlocked_expr.clone(),
+                        unlocked_expr: String::new(),
+                        ..r.clone()
+                    })
+                    .collect(),
+                ..g.clone()
+            })
+            .collect();
+        let view: Vec<Unlocked<'_>> = groups.iter().map(Unlocked).collect();
+        let a = crate::escape::yaml::to_string(&copy).unwrap();
+        assert_eq!(crate::escape::yaml::to_string(&view).unwrap(), a);
+        assert!(a.contains("expr: up == 0") && !a.contains("tenant="), "{a}");
+        assert_eq!(
+            serde_json::to_string(&view).unwrap(),
+            serde_json::to_string(&copy).unwrap()
+        );
+    }
 }
