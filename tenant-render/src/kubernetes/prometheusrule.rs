@@ -10,16 +10,18 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::prometheus::{Group, report, tenant_rules};
+use crate::prometheus::{report, tenant_rules};
 use crate::{Bundle, Context, Problems, internal, names};
 
+/// The resource but its `spec`, which follows it: `spec: {groups: ...}`
+/// is the rule files' group lines, two columns in
+/// ([`crate::prometheus::TenantRules::all_items`]).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PrometheusRule<'a> {
+struct PrometheusRule {
     api_version: &'static str,
     kind: &'static str,
     metadata: Metadata,
-    spec: Spec<'a>,
 }
 
 #[derive(Serialize)]
@@ -27,12 +29,6 @@ struct Metadata {
     name: String,
     namespace: String,
     labels: BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct Spec<'a> {
-    /// Borrowed from the rule memo: serialized as they are, not copied.
-    groups: Vec<&'a Group>,
 }
 
 pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Problems) {
@@ -45,8 +41,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 return;
             }
         };
-        let groups: Vec<&Group> = rules.all_groups().collect();
-        if groups.is_empty() {
+        if rules.all_groups().next().is_none() {
             return;
         }
         let slug = tenant.slug.as_str();
@@ -60,9 +55,13 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 namespace: names::namespace(tenant).to_owned(),
                 labels,
             },
-            spec: Spec { groups },
         };
-        match crate::escape::yaml::to_string(&resource) {
+        let text = crate::escape::yaml::to_string(&resource).and_then(|mut text| {
+            text.push_str("spec:\n  groups:\n");
+            text.push_str(&rules.all_items("  ")?);
+            Ok(text)
+        });
+        match text {
             Ok(text) => {
                 if let Err(e) = bundle.insert(format!("kubernetes/{slug}/prometheusrule.yml"), text)
                 {

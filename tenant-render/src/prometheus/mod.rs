@@ -71,10 +71,12 @@
 //! `PrometheusRule` follow the same rule ([`tenant_rules`] returns `None`).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tenant_model::{Problem, Tenant};
 
+use crate::escape::yaml::{HEADER, YamlError};
 use crate::{Bundle, Context, Problems, internal, names};
 
 mod memo;
@@ -83,7 +85,9 @@ mod tests;
 
 pub(crate) use memo::Memo;
 
-/// A rule file: `groups:`.
+/// A rule file: `groups:` (what [`TenantRules::rules_file`] writes,
+/// serialized whole: the tests' oracle).
+#[cfg(test)]
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RuleFile<'a> {
     /// Borrowed from the memo: serialized as they are, not copied first.
@@ -128,9 +132,77 @@ pub(crate) struct TenantRules {
     pub(crate) slo: Vec<Group>,
     /// The promtool test file, when at least one SLO can be tested.
     pub(crate) tests: Option<tests::TestFile>,
+    /// `rules` and `slo` written as the items of a block sequence, once:
+    /// the rule files and the PrometheusRule hold the same lines.
+    rules_items: OnceLock<Result<String, YamlError>>,
+    slo_items: OnceLock<Result<String, YamlError>>,
 }
 
 impl TenantRules {
+    /// `<slug>.rules.yml` (`None` without groups).
+    pub(crate) fn rules_file(&self) -> Option<Result<String, YamlError>> {
+        Self::file(&self.rules, &self.rules_items)
+    }
+
+    /// `<slug>.slo.rules.yml` (`None` without groups).
+    pub(crate) fn slo_file(&self) -> Option<Result<String, YamlError>> {
+        Self::file(&self.slo, &self.slo_items)
+    }
+
+    /// A rule file of `groups`: `groups:` and the items, which a block
+    /// sequence under a key at the first column writes at that column, as
+    /// a sequence alone does.
+    fn file(
+        groups: &[Group],
+        items: &OnceLock<Result<String, YamlError>>,
+    ) -> Option<Result<String, YamlError>> {
+        let items = Self::items(groups, items)?;
+        Some(items.map(|items| {
+            let mut text = String::with_capacity(HEADER.len() + 8 + items.len());
+            text.push_str(HEADER);
+            text.push_str("groups:\n");
+            text.push_str(items);
+            text
+        }))
+    }
+
+    /// Every group (rule file first) as the items of a block sequence
+    /// whose dashes are at column `indent`: the items written once,
+    /// shifted. YAML from [`crate::escape::yaml`] has no block scalars, so
+    /// every line starts a key or an item, and shifting each line shifts
+    /// the structure.
+    pub(crate) fn all_items(&self, indent: &str) -> Result<String, YamlError> {
+        let mut out = String::new();
+        for (groups, items) in [
+            (&self.rules, &self.rules_items),
+            (&self.slo, &self.slo_items),
+        ] {
+            if let Some(items) = Self::items(groups, items) {
+                let items = items?;
+                out.reserve(items.len() + items.len() / 8);
+                for line in items.split_inclusive('\n') {
+                    out.push_str(indent);
+                    out.push_str(line);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn items<'a>(
+        groups: &[Group],
+        items: &'a OnceLock<Result<String, YamlError>>,
+    ) -> Option<Result<&'a str, YamlError>> {
+        if groups.is_empty() {
+            return None;
+        }
+        let written = items.get_or_init(|| {
+            crate::escape::yaml::to_string(&groups)
+                .map(|text| text.strip_prefix(HEADER).unwrap_or(&text).to_owned())
+        });
+        Some(written.as_deref().map_err(Clone::clone))
+    }
+
     /// Every group, rule file first.
     pub(crate) fn all_groups(&self) -> impl Iterator<Item = &Group> {
         self.rules.iter().chain(self.slo.iter())
@@ -361,6 +433,8 @@ fn build(cx: &Context<'_>, tenant: &Tenant) -> Result<Option<TenantRules>, Vec<P
         rules: rule_groups,
         slo: slo_groups,
         tests,
+        rules_items: OnceLock::new(),
+        slo_items: OnceLock::new(),
     }))
 }
 
@@ -435,19 +509,11 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
                 }
                 Err(e) => internal(problems, e),
             };
-        if !rules.rules.is_empty() {
-            write(
-                rules_path(tenant),
-                crate::escape::yaml::to_string(&RuleFile {
-                    groups: &rules.rules,
-                }),
-            );
+        if let Some(text) = rules.rules_file() {
+            write(rules_path(tenant), text);
         }
-        if !rules.slo.is_empty() {
-            write(
-                slo_rules_path(tenant),
-                crate::escape::yaml::to_string(&RuleFile { groups: &rules.slo }),
-            );
+        if let Some(text) = rules.slo_file() {
+            write(slo_rules_path(tenant), text);
         }
         if let Some(t) = &rules.tests {
             write(tests_path(tenant), crate::escape::yaml::to_string(t));
@@ -456,7 +522,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
 }
 
 #[cfg(test)]
-mod unlocked_tests {
+mod view_tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
 
     use super::*;
@@ -518,5 +584,76 @@ mod unlocked_tests {
             serde_json::to_string(&view).unwrap(),
             serde_json::to_string(&copy).unwrap()
         );
+    }
+
+    /// The rule files and the PrometheusRule's groups, written from the
+    /// items once, are the documents serialized whole; hostile text in
+    /// names and annotations (quoted, escaped) included.
+    #[test]
+    fn files_from_shared_items_are_the_documents_serialized_whole() {
+        let rule = |n: &str| Rule {
+            record: None,
+            alert: Some(n.into()),
+            expr: "up == 0".into(),
+            unlocked_expr: "up == 0".into(),
+            for_duration: Some("5m".into()),
+            labels: BTreeMap::from([("- x".into(), "yes".into())]),
+            annotations: BTreeMap::from([("d".into(), "a\nb: \"c\" #d\u{85}".into())]),
+        };
+        let group = |n: &str| Group {
+            name: n.into(),
+            interval: "30s".into(),
+            rules: vec![rule(n), rule("two")],
+        };
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            kind: &'static str,
+            spec: Spec<'a>,
+        }
+        #[derive(Serialize)]
+        struct Spec<'a> {
+            groups: Vec<&'a Group>,
+        }
+        #[derive(Serialize)]
+        struct Head {
+            kind: &'static str,
+        }
+        let shapes = [
+            (vec![group("a: b"), group("c")], vec![group("slo")]),
+            (vec![], vec![group("slo"), group("#2")]),
+            (vec![group("only")], vec![]),
+        ];
+        for (rules, slo) in shapes {
+            let t = TenantRules {
+                rules,
+                slo,
+                tests: None,
+                rules_items: OnceLock::new(),
+                slo_items: OnceLock::new(),
+            };
+            for (file, groups) in [(t.rules_file(), &t.rules), (t.slo_file(), &t.slo)] {
+                match file {
+                    Some(text) => assert_eq!(
+                        text.unwrap(),
+                        crate::escape::yaml::to_string(&RuleFile { groups }).unwrap()
+                    ),
+                    None => assert!(groups.is_empty()),
+                }
+            }
+            let whole = crate::escape::yaml::to_string(&Doc {
+                kind: "PrometheusRule",
+                spec: Spec {
+                    groups: t.all_groups().collect(),
+                },
+            })
+            .unwrap();
+            let mut parts = crate::escape::yaml::to_string(&Head {
+                kind: "PrometheusRule",
+            })
+            .unwrap();
+            parts.push_str("spec:\n  groups:\n");
+            parts.push_str(&t.all_items("  ").unwrap());
+            assert_eq!(parts, whole);
+        }
     }
 }
