@@ -10,6 +10,7 @@ mod bundle;
 pub mod escape;
 mod json;
 pub mod names;
+mod once_map;
 mod secrets;
 pub mod slack;
 

@@ -591,7 +591,7 @@ pub(crate) fn tenant_alerting(
 /// intervals) was a tenth of each target's time.
 #[derive(Default)]
 pub(crate) struct Memo {
-    built: std::sync::Mutex<std::collections::HashMap<String, Built>>,
+    built: crate::once_map::OnceMap<Built>,
 }
 
 /// A tenant's alerting and the problems building it found.
@@ -603,24 +603,14 @@ struct Built {
 
 impl Memo {
     fn built(&self, cx: &Context<'_>, tenant: &Tenant) -> Built {
-        let slug = tenant.slug.as_str();
-        if let Some(found) = self.guard().get(slug) {
-            return Built::clone(found);
-        }
-        let mut found = Problems::default();
-        let alerting = tenant_alerting(cx, tenant, &mut found).map(std::sync::Arc::new);
-        let built = Built {
-            alerting,
-            problems: found.into_list().into(),
-        };
-        self.guard().insert(slug.to_owned(), built.clone());
-        built
-    }
-
-    fn guard(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Built>> {
-        self.built
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.built.get_or(tenant.slug.as_str(), || {
+            let mut found = Problems::default();
+            let alerting = tenant_alerting(cx, tenant, &mut found).map(std::sync::Arc::new);
+            Built {
+                alerting,
+                problems: found.into_list().into(),
+            }
+        })
     }
 
     /// The tenant's alerting for the first shape (the alertmanager
@@ -662,8 +652,7 @@ impl Memo {
     /// Frees what the memo holds, half of it on a second thread when
     /// `workers` allows.
     pub(crate) fn free(&self, workers: usize) {
-        let all = std::mem::take(&mut *self.guard());
-        crate::free_on(all.into_values().collect(), workers);
+        crate::free_on(self.built.take(), workers);
     }
 }
 

@@ -12,8 +12,8 @@
 //! targets went from 0.28 s to 0.04 s).
 //! Anything else is locked per tenant, as without this memo.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use tenant_model::Problem;
 use tenant_model::promql::{LockError, WINDOW_PLACEHOLDER};
@@ -41,11 +41,11 @@ pub(crate) struct Memo {
     /// Shared queries locked with the placeholder slug, split where its
     /// matcher is (the pieces between which the tenant's goes), for the
     /// tenant label in `label`.
-    locked: Mutex<HashMap<String, Pieces>>,
+    locked: RwLock<HashMap<String, Pieces>>,
     /// The tenant label the shared queries were locked with (one render has
     /// one; a call with another is locked on its own).
     label: std::sync::OnceLock<String>,
-    rules: Mutex<BTreeMap<String, Rules>>,
+    rules: crate::once_map::OnceMap<Rules>,
     models: Mutex<Models>,
 }
 
@@ -65,19 +65,31 @@ impl Memo {
         if !shareable(expr, label) || self.label.get_or_init(|| label.to_owned()) != label {
             return promql::lock(expr, label, slug);
         }
-        let pieces = {
-            let mut map = guard(&self.locked);
-            if let Some(found) = map.get(expr) {
-                found.clone()
-            } else {
+        // Looked up under a read lock; a query not seen yet is locked with
+        // no lock held (parsing it while holding one made every other
+        // thread wait for each new query), and the first result stored
+        // is kept (two threads that race compute the same).
+        let found = self
+            .locked
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(expr)
+            .cloned();
+        let pieces = match found {
+            Some(pieces) => pieces,
+            None => {
                 let placeholder = promql::matcher(label, PLACEHOLDER_SLUG);
                 let pieces = promql::lock(expr, label, PLACEHOLDER_SLUG).map(|text| {
                     text.split(placeholder.as_str())
                         .map(str::to_owned)
                         .collect::<Arc<[String]>>()
                 });
-                map.insert(expr.to_owned(), pieces.clone());
-                pieces
+                self.locked
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .entry(expr.to_owned())
+                    .or_insert(pieces)
+                    .clone()
             }
         };
         pieces.map(|pieces| pieces.join(&promql::matcher(label, slug)))
@@ -99,12 +111,7 @@ impl Memo {
 
     /// The rules of the tenant `slug`, computed by `make` the first time.
     pub(crate) fn rules(&self, slug: &str, make: impl FnOnce() -> Rules) -> Rules {
-        if let Some(found) = guard(&self.rules).get(slug) {
-            return found.clone();
-        }
-        let rules = make();
-        guard(&self.rules).insert(slug.to_owned(), rules.clone());
-        rules
+        self.rules.get_or(slug, make)
     }
 
     /// Frees the memo's tenant rules, half of them on a second thread when
@@ -112,8 +119,7 @@ impl Memo {
     /// and freeing them on one core was ~6 % of a render of the rule
     /// targets.
     pub(crate) fn free(&self, workers: usize) {
-        let rules = std::mem::take(&mut *guard(&self.rules));
-        crate::free_on(rules.into_values().collect(), workers);
+        crate::free_on(self.rules.take(), workers);
     }
 
     /// The model of an SLI (its two queries), computed by `make` the first
