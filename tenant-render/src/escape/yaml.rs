@@ -30,8 +30,9 @@ impl std::error::Error for YamlError {}
 
 /// `value` as a YAML document, after a comment line naming its generator.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
-    let mut out = String::with_capacity(1024);
-    out.push_str(HEADER);
+    // Grown as written: the files stay in the bundle until it is written
+    // out, so a generous first guess would be memory held, not saved.
+    let mut out = String::from(HEADER);
     if emit::write(&mut out, value).is_ok() {
         return Ok(out);
     }

@@ -78,7 +78,7 @@ pub(crate) fn render(cx: &Context<'_>, bundle: &mut Bundle, problems: &mut Probl
             }
             for (name, dashboard) in dashboards {
                 let path = format!("grafana/dashboards/{}/{name}.json", tenant.slug.as_str());
-                match crate::json::to_string_pretty(&dashboard, 32 * 1024) {
+                match crate::json::to_string_pretty(&dashboard, 4096) {
                     Ok(mut text) => {
                         text.push('\n');
                         if let Err(e) = bundle.insert(path, text) {
