@@ -439,6 +439,29 @@ fn write_key_str(out: &mut String, s: &str) -> Result {
     Ok(())
 }
 
+/// The number methods of a serializer with a `number` method: integers
+/// as written by `Display` (as serde-saphyr writes them), floats left to
+/// serde-saphyr.
+macro_rules! numbers {
+    () => {
+        numbers!(@int serialize_i8 i8, serialize_i16 i16, serialize_i32 i32,
+            serialize_i64 i64, serialize_i128 i128, serialize_u8 u8,
+            serialize_u16 u16, serialize_u32 u32, serialize_u64 u64,
+            serialize_u128 u128);
+        fn serialize_f32(self, _: f32) -> Result {
+            Err(Unsupported)
+        }
+        fn serialize_f64(self, _: f64) -> Result {
+            Err(Unsupported)
+        }
+    };
+    (@int $($method:ident $ty:ty),*) => {
+        $(fn $method(self, v: $ty) -> Result {
+            self.number(v)
+        })*
+    };
+}
+
 /// A node of the document, written where [`At`] says.
 struct Node<'a> {
     out: &'a mut String,
@@ -627,42 +650,7 @@ impl<'a> ser::Serializer for Node<'a> {
     fn serialize_bool(self, v: bool) -> Result {
         self.raw(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.number(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.number(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.number(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.number(v)
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        self.number(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.number(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.number(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.number(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.number(v)
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        self.number(v)
-    }
-    fn serialize_f32(self, _: f32) -> Result {
-        Err(Unsupported)
-    }
-    fn serialize_f64(self, _: f64) -> Result {
-        Err(Unsupported)
-    }
+    numbers!();
     fn serialize_char(self, v: char) -> Result {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
@@ -778,42 +766,7 @@ impl ser::Serializer for Key<'_> {
         self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.number(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.number(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.number(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.number(v)
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        self.number(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.number(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.number(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.number(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.number(v)
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        self.number(v)
-    }
-    fn serialize_f32(self, _: f32) -> Result {
-        Err(Unsupported)
-    }
-    fn serialize_f64(self, _: f64) -> Result {
-        Err(Unsupported)
-    }
+    numbers!();
     fn serialize_char(self, v: char) -> Result {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
@@ -897,7 +850,7 @@ impl ser::Serializer for Key<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
 
     use proptest::prelude::*;
@@ -992,7 +945,7 @@ mod tests {
     }
 
     /// Strings where quoting decisions are made.
-    const TRICKY: &[&str] = &[
+    pub(in crate::escape) const TRICKY: &[&str] = &[
         "",
         " ",
         "~",
@@ -1136,6 +1089,16 @@ mod tests {
         "t00000-acme",
         "severity",
         "(sum(x)) > 0.5",
+        "- item",
+        "key: value",
+        "# comment",
+        "&anchor",
+        "*alias",
+        "'single'",
+        "\"double\"",
+        "tab\there",
+        "\u{1}\u{7f}\u{85}",
+        "\u{202e}rtl\u{200b}",
     ];
 
     fn string() -> impl Strategy<Value = String> {
