@@ -21,8 +21,6 @@
 
 use std::collections::BTreeSet;
 
-use tenant_model::promql::WINDOW_PLACEHOLDER;
-
 use super::model::{Dashboard, Step, Thresholds, Variable, VariableOption};
 use super::{Builder, Entry, Frame, Kind, Spec};
 use crate::escape::promql;
@@ -106,18 +104,21 @@ fn overview(b: &mut Builder<'_, '_>) -> Dashboard {
             let total = b.lock_sli(&s.sli.total_query, "5m", &format!("{pointer}/total_query"));
             let error = b.lock_sli(&s.sli.error_query, "5m", &format!("{pointer}/error_query"));
             if let (Some(total), Some(_)) = (total, error) {
-                // Composed of the queries before locking, so that the memo
-                // shares it between tenants (composed of the locked ones, it
-                // names the tenant and was parsed, its regular expressions
-                // compiled, once per tenant); locking it locks both sides,
-                // to the same text.
-                let window = |q: &str| q.replace(WINDOW_PLACEHOLDER, "5m");
-                let composed = format!(
-                    "({}) / ({})",
-                    window(&s.sli.error_query),
-                    window(&s.sli.total_query)
+                let ratio = b.cx.rule_memo.lock_sli_ratio(
+                    &s.sli.error_query,
+                    &s.sli.total_query,
+                    "5m",
+                    b.cx.tenant_label(),
+                    b.tenant.slug.as_str(),
                 );
-                if let Some(ratio) = own(b, &composed) {
+                let ratio = match ratio {
+                    Ok(ratio) => Some(ratio),
+                    Err(e) => {
+                        crate::internal(b.problems, format!("generated SLI ratio: {e}"));
+                        None
+                    }
+                };
+                if let Some(ratio) = ratio {
                     errors.queries.push((ratio, legend.clone()));
                 }
                 rate.queries.push((total, legend));

@@ -65,34 +65,73 @@ impl Memo {
         if !shareable(expr, label) || self.label.get_or_init(|| label.to_owned()) != label {
             return promql::lock(expr, label, slug);
         }
-        // Looked up under a read lock; a query not seen yet is locked with
-        // no lock held (parsing it while holding one made every other
-        // thread wait for each new query), and the first result stored
-        // is kept (two threads that race compute the same).
+        self.shared(expr, label)
+            .map(|pieces| pieces.join(&promql::matcher(label, slug)))
+    }
+
+    /// `expr` locked with the placeholder slug and split where its matcher
+    /// is, from the map or computed and stored. Looked up under a read
+    /// lock; a query not seen yet is locked with no lock held (parsing it
+    /// while holding one made every other thread wait for each new query),
+    /// and the first result stored is kept (two threads that race compute
+    /// the same).
+    fn shared(&self, expr: &str, label: &str) -> Pieces {
         let found = self
             .locked
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(expr)
             .cloned();
-        let pieces = match found {
-            Some(pieces) => pieces,
-            None => {
-                let placeholder = promql::matcher(label, PLACEHOLDER_SLUG);
-                let pieces = promql::lock(expr, label, PLACEHOLDER_SLUG).map(|text| {
-                    text.split(placeholder.as_str())
-                        .map(str::to_owned)
-                        .collect::<Arc<[String]>>()
-                });
-                self.locked
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .entry(expr.to_owned())
-                    .or_insert(pieces)
-                    .clone()
-            }
-        };
-        pieces.map(|pieces| pieces.join(&promql::matcher(label, slug)))
+        if let Some(pieces) = found {
+            return pieces;
+        }
+        let placeholder = promql::matcher(label, PLACEHOLDER_SLUG);
+        let pieces = promql::lock(expr, label, PLACEHOLDER_SLUG).map(|text| {
+            text.split(placeholder.as_str())
+                .map(str::to_owned)
+                .collect::<Arc<[String]>>()
+        });
+        self.locked
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(expr.to_owned())
+            .or_insert(pieces)
+            .clone()
+    }
+
+    /// The ratio of an SLI's two queries over `window`, `(error) /
+    /// (total)`, composed of the two as locked and locked again (what the
+    /// Grafana overview shows), shared between tenants like
+    /// [`Memo::lock`]. Composed of the locked texts, which the parser
+    /// printed, rather than of the queries as written: a query's `#`
+    /// comment would swallow the rest of the ratio, and generous layout
+    /// could take it past the length limit.
+    pub(crate) fn lock_sli_ratio(
+        &self,
+        error: &str,
+        total: &str,
+        window: &str,
+        label: &str,
+        slug: &str,
+    ) -> Result<String, LockError> {
+        let windowed = |q: &str| q.replace(WINDOW_PLACEHOLDER, window);
+        let shared = [error, total]
+            .iter()
+            .all(|q| q.contains(WINDOW_PLACEHOLDER) && shareable(&windowed(q), label))
+            && self.label.get_or_init(|| label.to_owned()) == label;
+        if !shared {
+            let e = self.lock_sli(error, window, label, slug)?;
+            let t = self.lock_sli(total, window, label, slug)?;
+            return promql::lock(&format!("({e}) / ({t})"), label, slug);
+        }
+        // Locked with the placeholder slug, the ratio names the tenant only
+        // in the placeholder's matchers, so it is the same for every slug
+        // but for them. (No query of a tenant reaches the map with the
+        // placeholder in it: `shareable` refuses those.)
+        let e = self.lock_sli(error, window, label, PLACEHOLDER_SLUG)?;
+        let t = self.lock_sli(total, window, label, PLACEHOLDER_SLUG)?;
+        self.shared(&format!("({e}) / ({t})"), label)
+            .map(|pieces| pieces.join(&promql::matcher(label, slug)))
     }
 
     /// [`promql::lock_sli`], shared like [`Memo::lock`].

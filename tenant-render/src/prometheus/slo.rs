@@ -122,6 +122,18 @@ pub(crate) fn annotations(tenant: &Tenant, s: &Slo, page: bool) -> BTreeMap<Stri
 }
 
 /// The rules of SLO number `index` of `tenant`.
+/// An SLI query over `window` as written, for Mimir's ratio rules (no
+/// tenant matcher there): a query with a `#` comment ends in a line break,
+/// which ends the comment, so that it does not swallow the rest of the
+/// ratio (PromQL reads a line break as white space).
+fn unlocked_part(query: &str, window: &str) -> String {
+    let mut part = query.replace(tenant_model::promql::WINDOW_PLACEHOLDER, window);
+    if part.contains('#') {
+        part.push('\n');
+    }
+    part
+}
+
 pub(crate) fn rules(
     memo: &super::Memo,
     tenant: &Tenant,
@@ -164,12 +176,8 @@ pub(crate) fn rules(
         let [error, total] = pair;
         let unlocked = format!(
             "({}) / ({})",
-            s.sli
-                .error_query
-                .replace(tenant_model::promql::WINDOW_PLACEHOLDER, window),
-            s.sli
-                .total_query
-                .replace(tenant_model::promql::WINDOW_PLACEHOLDER, window)
+            unlocked_part(&s.sli.error_query, window),
+            unlocked_part(&s.sli.total_query, window)
         );
         rules.push(record_rule(
             record,

@@ -759,3 +759,70 @@ fn sli_shapes_get_tests_where_the_synthetic_series_can_be_predicted() {
         ["api-availability", "api-strict", "odd-shape"]
     );
 }
+
+/// SLI queries with a `#` comment and generous layout are valid PromQL on
+/// their own; the ratios composed of them (Mimir's ratio records, the
+/// Grafana overview's error ratio) must stay valid too: a comment would
+/// swallow the rest of a ratio composed of the text as written, and the
+/// layout take it past the length limit.
+#[test]
+fn sli_queries_with_comments_and_layout_still_compose() {
+    let mut t = acme();
+    let pad = " ".repeat(4_000);
+    let slo = &mut t.monitoring.slos[0];
+    slo.sli.error_query =
+        format!("{pad}sum(rate(http_requests_total{{code=~\"5..\"}}[$window])) # 5xx only");
+    slo.sli.total_query = format!("{pad}sum(rate(http_requests_total[$window]))");
+    let tenants = [t];
+    let bundle = render(
+        &tenants,
+        &platform(),
+        &Options::new(&FakeSecrets).with_targets([
+            Target::Prometheus,
+            Target::Mimir,
+            Target::Grafana,
+        ]),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let ns: MimirNamespace = parse(&bundle, "mimir/rules/acme-music.yml");
+    let mut ratios = 0;
+    for rule in ns.groups.iter().flat_map(|g| &g.rules) {
+        parser::parse(&rule.expr).unwrap_or_else(|e| panic!("{}: {e}", rule.expr));
+        if rule.record.as_deref() == Some("slo:sli_error:ratio_rate5m") {
+            ratios += 1;
+        }
+    }
+    assert!(ratios >= 1, "{ratios}");
+    // The overview's ratio is the two locked queries composed and locked.
+    let overview: serde_json::Value = serde_json::from_str(
+        bundle
+            .get("grafana/dashboards/acme-music/overview.json")
+            .unwrap()
+            .contents(),
+    )
+    .unwrap();
+    let e = tenant_model::promql::lock_sli(
+        &tenants[0].monitoring.slos[0].sli.error_query,
+        "5m",
+        "tenant",
+        "acme-music",
+    )
+    .unwrap();
+    let t = tenant_model::promql::lock_sli(
+        &tenants[0].monitoring.slos[0].sli.total_query,
+        "5m",
+        "tenant",
+        "acme-music",
+    )
+    .unwrap();
+    let ratio =
+        tenant_model::promql::lock(&format!("({e}) / ({t})"), "tenant", "acme-music").unwrap();
+    let exprs: Vec<&str> = overview["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().into_iter().flatten())
+        .filter_map(|t| t["expr"].as_str())
+        .collect();
+    assert!(exprs.contains(&ratio.as_str()), "{ratio} not in {exprs:#?}");
+}

@@ -485,7 +485,7 @@ impl<'a> Node<'a> {
         Ok(())
     }
 
-    fn collection(self, kind: Kind) -> Collection<'a> {
+    fn collection(self, kind: Kind, declared: Option<usize>) -> Collection<'a> {
         let column = match (kind, self.at) {
             (_, At::Root) => 0,
             (Kind::Map, At::Value(key)) => key + 2,
@@ -498,6 +498,7 @@ impl<'a> Node<'a> {
             at: self.at,
             kind,
             column,
+            declared,
             entries: 0,
         }
     }
@@ -516,6 +517,8 @@ struct Collection<'a> {
     kind: Kind,
     /// The column of its keys or dashes.
     column: usize,
+    /// The length a mapping said it would have.
+    declared: Option<usize>,
     entries: usize,
 }
 
@@ -560,6 +563,12 @@ impl Collection<'_> {
     }
 
     fn end(self) -> Result {
+        // A mapping that announced entries and wrote none is laid out
+        // differently by serde-saphyr (`key:` and `{}` on the next line);
+        // no derived `Serialize` does that, so it is left to serde-saphyr.
+        if self.entries == 0 && self.declared.is_some_and(|n| n > 0) {
+            return Err(Unsupported);
+        }
         if self.entries == 0 {
             self.out.push_str(self.at.gap());
             self.out.push_str(match self.kind {
@@ -698,16 +707,16 @@ impl<'a> ser::Serializer for Node<'a> {
         Err(Unsupported)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Collection<'a>> {
-        Ok(self.collection(Kind::Seq))
+        Ok(self.collection(Kind::Seq, None))
     }
     fn serialize_tuple(self, _: usize) -> Result<Collection<'a>> {
-        Ok(self.collection(Kind::Seq))
+        Ok(self.collection(Kind::Seq, None))
     }
     fn serialize_tuple_struct(self, name: &'static str, _: usize) -> Result<Collection<'a>> {
         if saphyr_wrapper(name) {
             return Err(Unsupported);
         }
-        Ok(self.collection(Kind::Seq))
+        Ok(self.collection(Kind::Seq, None))
     }
     fn serialize_tuple_variant(
         self,
@@ -718,14 +727,14 @@ impl<'a> ser::Serializer for Node<'a> {
     ) -> Result<Self::SerializeTupleVariant> {
         Err(Unsupported)
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Collection<'a>> {
-        Ok(self.collection(Kind::Map))
+    fn serialize_map(self, len: Option<usize>) -> Result<Collection<'a>> {
+        Ok(self.collection(Kind::Map, len))
     }
-    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Collection<'a>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Collection<'a>> {
         if saphyr_wrapper(name) {
             return Err(Unsupported);
         }
-        Ok(self.collection(Kind::Map))
+        Ok(self.collection(Kind::Map, Some(len)))
     }
     fn serialize_struct_variant(
         self,
@@ -1230,6 +1239,27 @@ pub(super) mod tests {
                 assert_eq!(ours(shape).as_deref(), Some(&*oracle(shape)), "{shape:?}");
             }
         }
+    }
+
+    /// A mapping that announces entries and writes none (no derive does)
+    /// is written by serde-saphyr, whose layout for it differs.
+    #[test]
+    fn a_mapping_that_breaks_its_announced_length() {
+        struct Liar;
+        impl Serialize for Liar {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_struct("L", 2)?.end()
+            }
+        }
+        let doc: std::collections::BTreeMap<&str, Liar> = [("a", Liar)].into();
+        assert!(ours(&doc).is_none());
+        assert_eq!(
+            super::super::to_string(&doc)
+                .unwrap()
+                .strip_prefix(super::super::HEADER)
+                .unwrap(),
+            oracle(&doc)
+        );
     }
 
     /// What the writer leaves to serde-saphyr, `to_string` still writes,
